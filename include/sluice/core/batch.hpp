@@ -1,0 +1,131 @@
+#pragma once
+// IngressBatch: one client request (HTTP body, gRPC message, JetStream fetch) on its way through
+// the pipeline, and OutRecord: one event bound for one sink.
+//
+// Lifetime: a source creates the batch and hands it to IngressPort::submit(); from then on the
+// pipeline owns it. Exactly one worker decodes and routes it; then sinks resolve its records from
+// their own threads. When the last record is resolved the batch answers its AckToken and deletes
+// itself, which releases its admission lease and frees its buffer.
+
+#include <sluice/core/ack.hpp>
+#include <sluice/core/admission.hpp>
+#include <sluice/core/arena.hpp>
+#include <sluice/core/event.hpp>
+#include <sluice/core/padded_buffer.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sluice {
+
+class IngressBatch;
+class SinkQueue;
+
+// How the batch's buffer is to be decoded.
+enum class ContentMode : std::uint8_t {
+  structured,  // one CloudEvent as a JSON object (application/cloudevents+json)
+  batch,       // a JSON array of CloudEvents (application/cloudevents-batch+json)
+  ndjson,      // one structured CloudEvent per line (application/x-ndjson)
+  binary,      // attributes in `binary_attributes`, the buffer is the data
+  plain_json,  // a JSON value wrapped as the data of a synthesised event (wrap_plain_json)
+};
+
+// When the client gets its answer (DESIGN §3).
+enum class AckMode : std::uint8_t { delivered, accepted };
+
+enum class DeliveryStatus : std::uint8_t { delivered, retryable_failure, permanent_failure };
+
+// What a route says to do when a sink's share of the budget is full (DESIGN §3).
+enum class WhenFull : std::uint8_t { block, dead_letter, drop };
+
+// One event bound for one sink. Views point into the batch (buffer or arena).
+struct OutRecord {
+  IngressBatch* batch = nullptr;
+  const Event* event = nullptr;
+  SinkQueue* sink = nullptr;
+  std::string_view topic;  // Kafka topic or AMQP routing key, rendered from the route's template
+  std::string_view key;    // Kafka message key; empty means none
+  std::uint32_t bytes = 0;  // what this record charges against its sink's share
+  std::uint16_t route_index = 0;
+  WhenFull when_full = WhenFull::block;
+};
+
+// Told when batches finish, for in-flight accounting and latency metrics. Called on the thread
+// that finished the batch; must not block.
+class BatchObserver {
+ public:
+  virtual ~BatchObserver() = default;
+  virtual void on_batch_done(const IngressBatch& batch, const BatchOutcome& outcome) noexcept = 0;
+};
+
+class IngressBatch {
+ public:
+  IngressBatch(std::string_view source_name, ContentMode mode, PaddedBuffer body,
+               std::unique_ptr<AckToken> token, AdmissionLease lease);
+  IngressBatch(const IngressBatch&) = delete;
+  IngressBatch& operator=(const IngressBatch&) = delete;
+
+  // --- Input, set by the source before submit() -------------------------------------------
+  std::string_view source_name() const noexcept { return source_name_; }
+  ContentMode mode() const noexcept { return mode_; }
+  const PaddedBuffer& body() const noexcept { return body_; }
+  AdmissionLease& lease() noexcept { return lease_; }
+  AckMode ack_mode = AckMode::delivered;
+  std::chrono::steady_clock::time_point received_at = std::chrono::steady_clock::now();
+  // Binary mode: CloudEvents attributes from protocol headers, names without prefix and
+  // lower-cased ("id", "type", "datacontenttype" from Content-Type, extensions). Views into arena.
+  std::vector<std::pair<std::string_view, std::string_view>> binary_attributes;
+  // plain_json mode: the attributes of the synthesised event (source, type), from source config.
+  std::string_view wrap_source;
+  std::string_view wrap_type;
+
+  // --- Decoding and routing products, written by the one worker that processes the batch -----
+  std::vector<Event> events;
+  std::vector<OutRecord> records;
+  std::uint32_t filtered = 0;
+  Arena arena;
+
+  // --- Completion --------------------------------------------------------------------------
+  void set_observer(BatchObserver* observer) noexcept { observer_ = observer; }
+
+  // Answers the client now (ack_mode: accepted) while delivery goes on; the final outcome is then
+  // only observed, not sent. Worker thread only.
+  void answer_early(BatchOutcome outcome) noexcept;
+
+  // Ends the batch before any record was handed to a sink (invalid, overloaded, all filtered,
+  // shutting down). Deletes the batch. Worker or pipeline thread.
+  void finish_without_delivery(BatchOutcome outcome) noexcept;
+
+  // Arms delivery: records.size() records are about to be handed to sinks. Must precede the
+  // first resolve(). Worker thread.
+  void start_delivery() noexcept;
+
+  // Resolves one record. Thread-safe; the call that resolves the last record completes the
+  // batch and deletes it, so the caller must not touch the batch (or its records) afterwards.
+  void resolve(DeliveryStatus status, std::string_view reason) noexcept;
+
+ private:
+  ~IngressBatch();  // only via finish()
+  void finish(BatchOutcome outcome) noexcept;
+
+  std::string source_name_;
+  ContentMode mode_;
+  PaddedBuffer body_;
+  std::unique_ptr<AckToken> token_;
+  AdmissionLease lease_;
+  BatchObserver* observer_ = nullptr;
+
+  std::atomic<std::uint32_t> outstanding_{0};
+  std::atomic<bool> failed_{false};
+  std::mutex failure_mutex_;  // taken only on the failure path
+  std::string failure_reason_;
+};
+
+}  // namespace sluice

@@ -1,0 +1,192 @@
+#include <sluice/core/pipeline.hpp>
+#include <sluice/core/sink_queue.hpp>
+
+#include <concurrentqueue/blockingconcurrentqueue.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+
+namespace sluice {
+namespace {
+
+constexpr std::size_t kDequeueBulk = 16;
+constexpr auto kIdleWait = std::chrono::milliseconds(100);
+
+BatchOutcome outcome_of(BatchOutcome::Status status, std::string reason) {
+  BatchOutcome outcome;
+  outcome.status = status;
+  outcome.reason = std::move(reason);
+  return outcome;
+}
+
+// Records of one batch bound for one sink under one when_full policy, pushed together.
+struct SinkGroup {
+  SinkQueue* sink;
+  WhenFull when_full;
+  std::vector<OutRecord*> records;
+};
+
+}  // namespace
+
+struct Pipeline::Queue {
+  moodycamel::BlockingConcurrentQueue<IngressBatch*> batches;
+};
+
+Pipeline::Pipeline(PipelineOptions options, Telemetry& telemetry, BatchProcessorFactory make_processor)
+    : options_(options),
+      admission_(options.budget_bytes, options.budget_events),
+      metrics_(telemetry.component("pipeline", "pipeline")),
+      overloaded_(metrics_.error("overloaded")),
+      invalid_(metrics_.error("invalid_event")),
+      failed_(metrics_.error("sink_full")),
+      make_processor_(std::move(make_processor)),
+      queue_(std::make_unique<Queue>()) {
+  if (options_.workers == 0) options_.workers = std::max(1u, std::thread::hardware_concurrency());
+}
+
+Pipeline::~Pipeline() { stop(); }
+
+void Pipeline::start() {
+  for (std::size_t i = 0; i < options_.workers; ++i) {
+    workers_.emplace_back([this, i] { run_worker(i); });
+  }
+}
+
+void Pipeline::submit(std::unique_ptr<IngressBatch> batch) noexcept {
+  if (stopping_.load(std::memory_order_acquire)) {
+    batch.release()->finish_without_delivery(
+        outcome_of(BatchOutcome::Status::shutting_down, "sluice is shutting down"));
+    return;
+  }
+  batch->set_observer(this);
+  in_flight_.fetch_add(1, std::memory_order_acq_rel);
+  metrics_.inflight_bytes.Increment(static_cast<double>(batch->body().capacity()));
+  queue_->batches.enqueue(batch.release());
+}
+
+std::size_t Pipeline::queue_depth() const noexcept { return queue_->batches.size_approx(); }
+
+void Pipeline::run_worker(std::size_t index) {
+  std::unique_ptr<BatchProcessor> processor = make_processor_();
+  std::array<IngressBatch*, kDequeueBulk> batches{};
+  spdlog::debug("pipeline worker {} started", index);
+  while (true) {
+    const std::size_t count =
+        queue_->batches.wait_dequeue_bulk_timed(batches.data(), batches.size(), kIdleWait);
+    for (std::size_t i = 0; i < count; ++i) {
+      if (stopping_.load(std::memory_order_acquire)) {
+        batches[i]->finish_without_delivery(
+            outcome_of(BatchOutcome::Status::shutting_down, "sluice is shutting down"));
+      } else {
+        process(*processor, batches[i]);
+      }
+    }
+    metrics_.queue_depth.Set(static_cast<double>(queue_->batches.size_approx()));
+    if (count == 0 && stopping_.load(std::memory_order_acquire)) break;
+  }
+}
+
+void Pipeline::process(BatchProcessor& processor, IngressBatch* batch) {
+  metrics_.bytes_in.Increment(static_cast<double>(batch->body().size()));
+  if (auto rejected = processor.decode(*batch)) {
+    invalid_.Increment();
+    batch->finish_without_delivery(std::move(*rejected));
+    return;
+  }
+  metrics_.events_in.Increment(static_cast<double>(batch->events.size()));
+  if (!batch->lease().try_add_events(batch->events.size())) {
+    overloaded_.Increment();
+    batch->finish_without_delivery(outcome_of(
+        BatchOutcome::Status::overloaded,
+        fmt::format("event budget exhausted (pipeline.budget_events = {})", admission_.max_events())));
+    return;
+  }
+  processor.route(*batch);
+  metrics_.filtered.Increment(batch->filtered);
+
+  const auto accepted_count = static_cast<std::uint32_t>(batch->events.size()) - batch->filtered;
+  if (batch->ack_mode == AckMode::accepted || batch->records.empty()) {
+    BatchOutcome outcome;
+    outcome.status = batch->ack_mode == AckMode::accepted ? BatchOutcome::Status::accepted
+                                                           : BatchOutcome::Status::delivered;
+    outcome.accepted = accepted_count;
+    outcome.filtered = batch->filtered;
+    if (batch->records.empty()) {
+      batch->finish_without_delivery(std::move(outcome));
+      return;
+    }
+    batch->answer_early(std::move(outcome));
+  }
+  dispatch(*batch);
+}
+
+void Pipeline::dispatch(IngressBatch& batch) {
+  std::vector<SinkGroup> groups;
+  for (OutRecord& record : batch.records) {
+    auto group = std::find_if(groups.begin(), groups.end(), [&](const SinkGroup& g) {
+      return g.sink == record.sink && g.when_full == record.when_full;
+    });
+    if (group == groups.end()) group = groups.insert(groups.end(), SinkGroup{record.sink, record.when_full, {}});
+    group->records.push_back(&record);
+  }
+
+  // From here on any sink may resolve records and the last resolution deletes the batch, so only
+  // the local groups are touched below, never `batch`.
+  batch.start_delivery();
+  const auto deadline = std::chrono::steady_clock::now() + options_.block_timeout;
+  for (SinkGroup& group : groups) {
+    bool queued = false;
+    if (group.when_full == WhenFull::drop) {
+      queued = group.sink->try_push(group.records);
+      if (!queued) {
+        metrics_.dropped.Increment(static_cast<double>(group.records.size()));
+        for (OutRecord* record : group.records) record->batch->resolve(DeliveryStatus::delivered, {});
+        continue;
+      }
+    } else {
+      // dead_letter is handled like block until the dead-letter destination exists.
+      queued = group.sink->push_until(group.records, deadline);
+    }
+    if (!queued) {
+      failed_.Increment();
+      const std::string reason = fmt::format(
+          "sink '{}' is full (its budget share did not free within pipeline.block_timeout)",
+          group.sink->sink_name());
+      for (OutRecord* record : group.records) {
+        record->batch->resolve(DeliveryStatus::retryable_failure, reason);
+      }
+    }
+  }
+}
+
+void Pipeline::on_batch_done(const IngressBatch& batch, const BatchOutcome&) noexcept {
+  const auto latency = std::chrono::steady_clock::now() - batch.received_at;
+  metrics_.ack_latency_seconds.Observe(std::chrono::duration<double>(latency).count());
+  metrics_.inflight_bytes.Decrement(static_cast<double>(batch.body().capacity()));
+  if (in_flight_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    std::lock_guard lock(drained_mutex_);
+    drained_.notify_all();
+  }
+}
+
+bool Pipeline::drain(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(drained_mutex_);
+  return drained_.wait_until(lock, deadline, [this] { return batches_in_flight() == 0; });
+}
+
+void Pipeline::stop() noexcept {
+  stopping_.store(true, std::memory_order_release);
+  for (auto& worker : workers_) {
+    if (worker.joinable()) worker.join();
+  }
+  workers_.clear();
+  // Anything submitted after the workers left (a source that was not stopped first).
+  IngressBatch* batch = nullptr;
+  while (queue_->batches.try_dequeue(batch)) {
+    batch->finish_without_delivery(outcome_of(BatchOutcome::Status::shutting_down, "sluice is shutting down"));
+  }
+}
+
+}  // namespace sluice

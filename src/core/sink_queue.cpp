@@ -1,0 +1,80 @@
+#include <sluice/core/sink_queue.hpp>
+
+#include <concurrentqueue/blockingconcurrentqueue.h>
+
+#include <algorithm>
+
+namespace sluice {
+
+struct SinkQueue::Queue {
+  moodycamel::BlockingConcurrentQueue<OutRecord*> records;
+};
+
+SinkQueue::SinkQueue(std::string sink_name, std::uint64_t share_bytes)
+    : sink_name_(std::move(sink_name)), share_bytes_(share_bytes), queue_(std::make_unique<Queue>()) {}
+
+SinkQueue::~SinkQueue() = default;
+
+bool SinkQueue::try_charge(std::uint64_t bytes) noexcept {
+  std::uint64_t current = bytes_.load(std::memory_order_relaxed);
+  do {
+    // An empty queue takes any amount, so a batch larger than the whole share still gets
+    // through on its own rather than waiting forever.
+    if (current != 0 && (bytes > share_bytes_ || current > share_bytes_ - bytes)) return false;
+  } while (!bytes_.compare_exchange_weak(current, current + bytes, std::memory_order_acq_rel,
+                                         std::memory_order_relaxed));
+  return true;
+}
+
+void SinkQueue::release(std::uint64_t bytes) noexcept {
+  bytes_.fetch_sub(bytes, std::memory_order_acq_rel);
+  if (blocked_pushers_.load(std::memory_order_acquire) > 0) {
+    std::lock_guard lock(room_mutex_);
+    room_.notify_all();
+  }
+}
+
+bool SinkQueue::try_push(std::span<OutRecord* const> records) noexcept {
+  if (records.empty()) return true;
+  std::uint64_t total = 0;
+  for (const OutRecord* record : records) total += record->bytes;
+  if (!try_charge(total)) return false;
+  if (!queue_->records.enqueue_bulk(records.data(), records.size())) {
+    release(total);  // allocation failure: behave as full
+    return false;
+  }
+  return true;
+}
+
+bool SinkQueue::push_until(std::span<OutRecord* const> records,
+                           std::chrono::steady_clock::time_point deadline) {
+  while (!try_push(records)) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    blocked_pushers_.fetch_add(1, std::memory_order_acq_rel);
+    {
+      std::unique_lock lock(room_mutex_);
+      // The short cap bounds the cost of a notify lost between try_push and the wait.
+      room_.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(20)));
+    }
+    blocked_pushers_.fetch_sub(1, std::memory_order_acq_rel);
+  }
+  return true;
+}
+
+std::size_t SinkQueue::pop(std::span<OutRecord*> out, std::chrono::microseconds timeout) noexcept {
+  return queue_->records.wait_dequeue_bulk_timed(out.data(), out.size(), timeout);
+}
+
+void SinkQueue::complete(OutRecord* record, DeliveryStatus status, std::string_view reason) noexcept {
+  record->sink->release(record->bytes);
+  record->batch->resolve(status, reason);  // may delete the batch and with it *record
+}
+
+void SinkQueue::wake_consumer() noexcept {
+  // A null record is the wake-up signal; consumers skip it.
+  queue_->records.enqueue(nullptr);
+}
+
+std::size_t SinkQueue::depth() const noexcept { return queue_->records.size_approx(); }
+
+}  // namespace sluice
