@@ -66,11 +66,9 @@ bool ConfigNode::has(std::string_view key) const {
 }
 
 void ConfigNode::fail(std::string_view key, std::string_view problem) const {
-  YAML::Node at = YAML::Node(YAML::NodeType::Undefined);
-  if (node_.IsMap() && !key.empty()) {
-    const YAML::Node& map = node_;
-    at = map[std::string(key)];
-  }
+  // Copy-construct, never assign: YAML::Node's operator= writes through to the referenced node.
+  const YAML::Node& map = node_;
+  const YAML::Node at = (node_.IsMap() && !key.empty()) ? map[std::string(key)] : YAML::Node();
   throw ConfigError(fmt::format("{}: {}: {}", where(at), full_key(key), problem));
 }
 

@@ -71,6 +71,9 @@ class IngressBatch {
                std::unique_ptr<AckToken> token, AdmissionLease lease);
   IngressBatch(const IngressBatch&) = delete;
   IngressBatch& operator=(const IngressBatch&) = delete;
+  // Public so a source can hold it in a unique_ptr until submit(); once submitted or started
+  // (finish_without_delivery, start_delivery) the batch deletes itself and nobody else may.
+  ~IngressBatch();
 
   // --- Input, set by the source before submit() -------------------------------------------
   std::string_view source_name() const noexcept { return source_name_; }
@@ -112,7 +115,6 @@ class IngressBatch {
   void resolve(DeliveryStatus status, std::string_view reason) noexcept;
 
  private:
-  ~IngressBatch();  // only via finish()
   void finish(BatchOutcome outcome) noexcept;
 
   std::string source_name_;

@@ -1,0 +1,37 @@
+#pragma once
+// Small JSON text helpers the decoder and router share: whitespace trimming, number grammar,
+// string unescaping, and locating the first error of a stage-1 failure for the client's message.
+// Pure functions; thread-safe.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sluice::json_text {
+
+constexpr bool is_whitespace(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view trim(std::string_view text) noexcept;
+std::string_view trim_right(std::string_view text) noexcept;
+
+// True when `token` is exactly one RFC 8259 number (no surrounding whitespace). Any magnitude:
+// the decoder forwards numbers as text, so it need not fit a double.
+bool is_number(std::string_view token) noexcept;
+// True when `token` is an RFC 8259 number with neither fraction nor exponent.
+bool is_integer(std::string_view token) noexcept;
+
+// Unescapes the content of a JSON string (without its quotes) into `out`. False on an invalid
+// escape or an unpaired surrogate. Bytes other than escapes are copied as they are.
+bool unescape(std::string_view content, std::string& out);
+// Returns the content of the quoted string at the start of `token` ("abc"  -> abc), or nullopt
+// when it is not one. The content may still hold escapes.
+std::optional<std::string_view> quoted_content(std::string_view token) noexcept;
+
+// Offsets of the first problem, for error messages after simdjson's stage 1 rejected a document.
+// Each returns npos when it finds nothing.
+std::size_t find_invalid_utf8(std::string_view text) noexcept;
+std::size_t find_unescaped_control(std::string_view text) noexcept;  // a byte < 0x20 inside a string
+std::size_t find_unclosed_string(std::string_view text) noexcept;    // the opening quote
+
+}  // namespace sluice::json_text
