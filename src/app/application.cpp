@@ -1,5 +1,6 @@
 #include "app/application.hpp"
 
+#include "admin/admin_config.hpp"
 #include "admin/admin_server.hpp"
 #include "app/component_list.hpp"
 #include "app/logging.hpp"

@@ -1,5 +1,6 @@
 #include "app/component_list.hpp"
 
+#include "sinks/amqp/amqp_sink.hpp"
 #include "sinks/console/console_sink.hpp"
 #include "sinks/kafka/kafka_sink.hpp"
 #include "sources/http/http_source.hpp"
@@ -16,9 +17,10 @@ std::unique_ptr<Source> make_source(const ConfigNode& node, SourceContext& conte
 }
 
 std::unique_ptr<Sink> make_sink(const ConfigNode& node, SinkContext& context) {
-  if (!node.has("type")) node.fail("type", "is required (one of: kafka, console)");
-  const std::string type = node.choice("type", "", {"kafka", "console"});
+  if (!node.has("type")) node.fail("type", "is required (one of: kafka, amqp, console)");
+  const std::string type = node.choice("type", "", {"kafka", "amqp", "console"});
   if (type == "kafka") return make_kafka_sink(node, context);
+  if (type == "amqp") return make_amqp_sink(node, context);
   if (type == "console") return make_console_sink(node, context);
   return nullptr;
 }

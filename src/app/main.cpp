@@ -3,12 +3,16 @@
 #include "app/application.hpp"
 #include "app/cli.hpp"
 
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <string>
 #include <vector>
 
 int main(int argc, char** argv) {
+  // A closed stdout (console sink piped into `head`) or a peer reset must be an error code on that
+  // write, not the death of the process.
+  std::signal(SIGPIPE, SIG_IGN);
   sluice::Command command;
   try {
     command = sluice::parse_command_line(std::vector<std::string>(argv + 1, argv + argc));

@@ -1,1 +1,68 @@
-// filled in when the stage API lands
+#include "app/route_assembly.hpp"
+
+#include "stages/filter/cesql/cesql_filter.hpp"
+#include "stages/filter/pattern/pattern_filter.hpp"
+#include "stages/route/batch_processor.hpp"
+#include "stages/route/config.hpp"
+#include "stages/route/router.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace sluice {
+namespace {
+
+// JSON `data` always lies inside the batch's padded input buffer (the decoder keeps it as a view
+// of the body), so filters may parse it in place.
+std::unique_ptr<EventFilter> make_filter(const RouteSpec& spec) {
+  std::unique_ptr<EventFilter> match;
+  std::unique_ptr<EventFilter> where;
+  if (!spec.match_json.empty()) {
+    try {
+      match = std::make_unique<pattern::PatternFilter>(spec.match_json, pattern::Padding::present);
+    } catch (const std::invalid_argument& error) {
+      throw ConfigError(fmt::format("route '{}': match: {}", spec.name, error.what()));
+    }
+  }
+  if (!spec.where.empty()) {
+    try {
+      auto filter = cesql::CesqlFilter::compile(spec.where, cesql::CesqlOptions{.data_is_padded = true});
+      for (const auto& warning : filter->warnings()) spdlog::warn("route '{}': where: {}", spec.name, warning);
+      where = std::move(filter);
+    } catch (const std::invalid_argument& error) {
+      throw ConfigError(fmt::format("route '{}': where: {}", spec.name, error.what()));
+    }
+  }
+  if (match && where) return all_of(std::move(match), std::move(where));
+  return match ? std::move(match) : std::move(where);
+}
+
+}  // namespace
+
+std::shared_ptr<const Router> build_router(const ConfigNode& root, const std::vector<std::unique_ptr<Sink>>& sinks) {
+  std::vector<std::string> names;
+  for (const auto& sink : sinks) names.emplace_back(sink->name());
+  std::vector<RouteSpec> specs = parse_routes(root, names);
+  if (specs.empty()) {
+    // No `routes:` section: every event goes to every sink.
+    RouteSpec everything;
+    everything.name = "default";
+    everything.to = names;
+    specs.push_back(std::move(everything));
+  }
+  auto lookup = [&](std::string_view name) -> SinkQueue* {
+    for (const auto& sink : sinks) {
+      if (sink->name() == name) return &sink->queue();
+    }
+    return nullptr;
+  };
+  return std::make_shared<const Router>(build_routes(specs, lookup, make_filter));
+}
+
+BatchProcessorFactory make_processor_factory(std::shared_ptr<const Router> router, const ProcessConfig& process) {
+  DecodeOptions options;
+  options.max_events_per_batch = process.max_events_per_batch;
+  return make_stage_processor_factory(std::move(router), options);
+}
+
+}  // namespace sluice

@@ -62,6 +62,9 @@ class ConfigNode {
   std::map<std::string, std::string> string_map(std::string_view key) const;  // scalars only
   // The keys of this mapping, in file order (for "sinks:"/"sources:" maps of named components).
   std::vector<std::string> keys() const;
+  // The value of `key` as parsed YAML (marks the key read); an undefined node when absent. For
+  // free-form values that another compiler reads, such as a route's `match:` pattern.
+  YAML::Node raw(std::string_view key) const;
 
   // Throws for the first key of this mapping that no accessor has read.
   void reject_unknown_keys() const;

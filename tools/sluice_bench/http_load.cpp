@@ -226,7 +226,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
       } else {
         out.kind = Outcome::failed;
       }
-      if (measured) {
+      // Only acknowledgements: a 429 answered before the body is read would flatter the numbers.
+      if (measured && out.kind == Outcome::acked) {
         result_.latency.record(now - sent_at_);
         if (shared_.schedule.paced()) result_.scheduled_latency.record(now - due_);
       }
@@ -239,7 +240,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
       result_.measure_end = std::max(result_.measure_end, now);
     }
     shared_.live.requests.fetch_add(1, std::memory_order_relaxed);
-    if (out.kind == Outcome::acked) shared_.live.events_acked.fetch_add(out.acked, std::memory_order_relaxed);
+    if (out.kind == Outcome::acked) shared_.live.events_acked.fetch_add(out.events_acked, std::memory_order_relaxed);
     if (out.kind == Outcome::rejected) shared_.live.events_rejected.fetch_add(count_, std::memory_order_relaxed);
     if (out.kind == Outcome::failed) shared_.live.requests_failed.fetch_add(1, std::memory_order_relaxed);
 
@@ -257,7 +258,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   struct Outcome {
     enum Kind { acked, rejected, failed } kind = acked;
     int status = 0;  // 0: no answer
-    std::uint64_t acked = 0;
+    std::uint64_t events_acked = 0;
     std::uint64_t filtered = 0;
     std::uint64_t bytes_acked = 0;
     bool mismatch = false;
@@ -274,7 +275,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
     switch (out.kind) {
       case Outcome::acked:
         ++c.requests_ok;
-        c.events_acked += out.acked;
+        c.events_acked += out.events_acked;
         c.events_filtered += out.filtered;
         c.bytes_acked += out.bytes_acked;
         if (out.mismatch) ++c.ack_mismatches;
@@ -296,7 +297,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void on_ack(std::string_view body, Outcome& out) {
     const auto accepted = find_json_uint(body, "accepted");
     out.filtered = find_json_uint(body, "filtered").value_or(0);
-    out.acked = accepted.value_or(count_ - std::min(count_, out.filtered));
+    out.events_acked = accepted.value_or(count_ - std::min(count_, out.filtered));
     out.mismatch = accepted && *accepted + out.filtered != count_;
     if (out.filtered == 0) result_.acked.insert_range(index_, first_seq_, count_);
   }

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include "event_id.hpp"
 
@@ -15,7 +16,9 @@ namespace {
 
 constexpr int kPollMillis = 100;
 constexpr std::size_t kBatchMessages = 1024;
-constexpr std::chrono::milliseconds kMetadataRetry{500};
+// Short: a topic created after the start may be filling at tens of MiB/s per partition while the
+// mock cluster keeps ~5 MiB of it.
+constexpr std::chrono::milliseconds kMetadataRetry{100};
 // Once every acknowledged id is in, keep reading until the topic has been quiet this long (to count
 // late duplicates), but never longer than kMaxSettle.
 constexpr std::chrono::milliseconds kSettleIdle{300};
@@ -68,6 +71,9 @@ struct KafkaVerifier::Impl {
   rd_kafka_queue_t* queue = nullptr;
   bool assigned = false;
   Clock::time_point next_metadata{};
+  // The next offset expected per partition: a jump means messages were deleted (the mock cluster's
+  // retention) before the verifier read them, so "missing" may be the verifier's fault.
+  std::unordered_map<std::int32_t, std::int64_t> expected_offset;
 
   // Owned by the consumer thread until it has finished.
   IdSet seen;
@@ -97,8 +103,9 @@ struct KafkaVerifier::Impl {
               const std::vector<std::int64_t>* offsets, std::string& error) {
     rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
     for (std::size_t i = 0; i < partitions.size(); ++i) {
-      rd_kafka_topic_partition_list_add(list, options.topic.c_str(), partitions[i])->offset =
-          offsets ? (*offsets)[i] : offset_for_all;
+      const std::int64_t offset = offsets ? (*offsets)[i] : offset_for_all;
+      rd_kafka_topic_partition_list_add(list, options.topic.c_str(), partitions[i])->offset = offset;
+      expected_offset[partitions[i]] = offset == RD_KAFKA_OFFSET_BEGINNING ? 0 : offset;
     }
     const rd_kafka_resp_err_t err = rd_kafka_assign(kafka.rk, list);
     rd_kafka_topic_partition_list_destroy(list);
@@ -143,6 +150,9 @@ struct KafkaVerifier::Impl {
       return;
     }
     ++result.messages;
+    auto& expected = expected_offset[m->partition];
+    if (m->offset > expected) result.skipped_offsets += static_cast<std::uint64_t>(m->offset - expected);
+    expected = m->offset + 1;
     const auto id = message_id(m);
     const auto key = id ? parse_event_id(*id, options.run_id) : std::nullopt;
     if (!key || key->connection >= kMaxConnection || key->seq >= kMaxSeq) {
@@ -207,7 +217,7 @@ std::unique_ptr<KafkaVerifier> KafkaVerifier::start(const VerifyOptions& options
   char errstr[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   const std::string group = "sluice-bench-" + options.run_id;
-  const std::array<std::pair<const char*, const char*>, 9> settings{{
+  const std::array<std::pair<const char*, const char*>, 11> settings{{
       {"bootstrap.servers", options.brokers.c_str()},
       {"group.id", group.c_str()},  // required by the consumer API; offsets are never committed
       {"client.id", "sluice-bench-verifier"},
@@ -215,7 +225,9 @@ std::unique_ptr<KafkaVerifier> KafkaVerifier::start(const VerifyOptions& options
       {"enable.auto.offset.store", "false"},
       {"enable.partition.eof", "false"},
       {"allow.auto.create.topics", "false"},  // sluice's producer creates the topic, not the bench
+      {"auto.offset.reset", "earliest"},      // fallen behind retention: lose as little as possible
       {"fetch.wait.max.ms", "50"},
+      {"max.partition.fetch.bytes", "4194304"},  // keep up with a fast producer in few round trips
       {"log_level", "3"},
   }};
   for (const auto& [name, value] : settings) {

@@ -38,6 +38,7 @@ struct VerifyResult {
   std::uint64_t messages = 0;       // every message consumed
   std::uint64_t foreign = 0;        // messages without an id of this run
   std::uint64_t consumer_errors = 0;
+  std::uint64_t skipped_offsets = 0;  // messages deleted by retention before they were read
   std::string first_error;
   std::vector<std::string> missing_examples;  // a few missing ids, to grep sluice's logs for
   double wait_seconds = 0;          // from finish() until every acked id was seen (or the timeout)

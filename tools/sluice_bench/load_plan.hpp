@@ -58,7 +58,7 @@ struct LoadCounters {
 struct LoadResult {
   LoadCounters total;                   // the whole run, warm-up included
   LoadCounters measured;                // requests sent after the warm-up
-  LatencyHistogram latency;             // send -> full answer, measured answered requests
+  LatencyHistogram latency;             // send -> full answer, measured acknowledged requests
   LatencyHistogram scheduled_latency;   // intended send time -> full answer (paced runs only)
   IdSet acked;                          // every acknowledged event, for the verifier
   Clock::time_point start{};

@@ -130,10 +130,10 @@ void print_table(std::ostream& out, const Report& r) {
   }
   for (const auto& [what, n] : t.errors) out << fmt::format("  error x{}: {}\n", n, what);
 
-  out << "\nack latency (request sent -> full answer)\n";
+  out << "\nack latency (request sent -> full answer, acknowledged requests)\n";
   latency_rows(out, "service", load.latency);
   latency_rows(out, "from schedule", load.scheduled_latency);
-  if (load.latency.count() == 0) out << "  (no answered requests in the measured window)\n";
+  if (load.latency.count() == 0) out << "  (no acknowledged requests in the measured window)\n";
 
   if (r.sluice) {
     out << "\nsluice process\n";
@@ -154,6 +154,11 @@ void print_table(std::ostream& out, const Report& r) {
                        v.missing, v.duplicates, v.unacked_seen);
     out << fmt::format("  messages consumed {}  foreign {}  consumer errors {}  waited {:.2f} s after load\n", v.messages,
                        v.foreign, v.consumer_errors, v.wait_seconds);
+    if (v.skipped_offsets > 0) {
+      out << fmt::format("  WARNING: {} messages were deleted by retention before the verifier read them; missing "
+                         "ids may be the verifier's, not sluice's\n",
+                         v.skipped_offsets);
+    }
     if (!v.first_error.empty()) out << "  first consumer error: " << v.first_error << "\n";
     for (const auto& id : v.missing_examples) out << "  missing: " << id << "\n";
   }
@@ -209,6 +214,7 @@ void print_json(std::ostream& out, const Report& r) {
     j["messages"] = v.messages;
     j["foreign"] = v.foreign;
     j["consumer_errors"] = v.consumer_errors;
+    j["skipped_offsets"] = v.skipped_offsets;
     j["wait_s"] = v.wait_seconds;
     j["complete"] = v.complete;
     boost::json::array examples;

@@ -3,6 +3,7 @@
 // (client.properties with bootstrap.servers, sasl.*, ssl.*).
 
 #include <cstddef>
+#include <string_view>
 #include <string>
 #include <vector>
 

@@ -28,6 +28,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -42,8 +43,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   HttpSession& operator=(const HttpSession&) = delete;
 
   void start();
-  // Closes the connection (source stop). A batch in flight still completes; its answer is dropped.
-  void cancel();
+  // Closes the connection (source stop), then calls `closed` on the strand. A batch in flight
+  // still completes; its answer is dropped.
+  void cancel(std::function<void()> closed);
   // The batch's outcome, from the AckToken on whatever thread resolved it: only posts.
   void deliver(BatchOutcome outcome);
 
@@ -65,7 +67,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void do_read_header();
   void on_header(boost::system::error_code ec);
   void do_admit();
-  void register_wake();
+  void wait_for_budget();
   void on_budget_freed(std::uint64_t wait_id);
   void on_admitted(AdmissionLease lease);
   void do_send_continue();
@@ -76,7 +78,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_body_failed(boost::system::error_code ec);
   void submit();
   void on_outcome(BatchOutcome outcome);
-  void respond(const HttpAnswer& answer);
+  void respond(HttpAnswer answer);
   void on_write(boost::system::error_code ec, bool close);
   void do_linger();
   void on_linger_read(boost::system::error_code ec, std::size_t bytes);
@@ -105,11 +107,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   bool keep_alive_ = true;
   bool body_unread_ = false;  // a closing answer leaves request bytes unread: linger
   unsigned version_ = 11;
+  bool head_request_ = false;
   ContentMode mode_ = ContentMode::structured;
   BodyFraming framing_;
   bool expect_continue_ = false;
   std::uint64_t admission_bytes_ = 0;
   std::uint64_t admission_wait_id_ = 0;
+  bool wake_registered_ = false;  // an Admission::notify_when_free callback is outstanding
   std::optional<AdmissionLease> lease_;
   InflightCharge charge_;
   PaddedBuffer body_;

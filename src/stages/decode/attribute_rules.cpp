@@ -3,6 +3,7 @@
 #include "stages/decode/json_text.hpp"
 
 #include <charconv>
+#include <cstring>
 #include <cstdint>
 #include <limits>
 
@@ -104,10 +105,28 @@ bool is_valid_utf8(std::string_view text) noexcept {
   return json_text::find_invalid_utf8(text) == std::string_view::npos;
 }
 
+// True when none of the 8 bytes in `word` is a control character or non-ASCII: the common case,
+// checked a word at a time (attribute values are mostly plain ASCII).
+bool plain_ascii_word(std::uint64_t word) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+  if ((word & kHigh) != 0) return false;
+  const std::uint64_t below_space = (word - 0x20 * kOnes) & ~word & kHigh;
+  const std::uint64_t del = word ^ (0x7F * kOnes);
+  const std::uint64_t is_del = (del - kOnes) & ~del & kHigh;
+  return (below_space | is_del) == 0;
+}
+
 bool is_valid_string(std::string_view text) noexcept {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
-  for (std::size_t i = 0; i < n; ++i) {
+  std::size_t start = 0;
+  for (; start + 8 <= n; start += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, bytes + start, sizeof(word));
+    if (!plain_ascii_word(word)) break;
+  }
+  for (std::size_t i = start; i < n; ++i) {
     const unsigned char b = bytes[i];
     if (b < 0x80) {
       if (b < 0x20 || b == 0x7F) return false;

@@ -3,6 +3,9 @@
 // mode, without copying payloads: attribute values and `data` are views into the padded body;
 // only values whose bytes change (JSON escapes, base64) are written to the batch's arena.
 //
+// Guarantee for filters and templates: `data` of DataKind::json is always a view into the body,
+// so at least kInputPadding readable bytes follow it and it can be parsed in place.
+//
 // Thread-safety: one decoder per worker thread (it owns a simdjson parser); never shared.
 // Lifetime: the events it produces are valid as long as their batch.
 

@@ -1,6 +1,7 @@
 #include "stages/decode/json_text.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace sluice::json_text {
 namespace {
@@ -53,6 +54,16 @@ std::string_view trim_right(std::string_view text) noexcept {
 std::string_view trim(std::string_view text) noexcept {
   while (!text.empty() && is_whitespace(text.front())) text.remove_prefix(1);
   return trim_right(text);
+}
+
+std::string_view string_token_content(std::string_view token) noexcept {
+  token = trim_right(token);
+  if (token.size() < 2) return {};
+  return token.substr(1, token.size() - 2);
+}
+
+bool has_escape(std::string_view content) noexcept {
+  return !content.empty() && std::memchr(content.data(), '\\', content.size()) != nullptr;
 }
 
 bool is_number(std::string_view token) noexcept {

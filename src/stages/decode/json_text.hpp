@@ -21,6 +21,12 @@ bool is_number(std::string_view token) noexcept;
 // True when `token` is an RFC 8259 number with neither fraction nor exponent.
 bool is_integer(std::string_view token) noexcept;
 
+// The content of a string token as simdjson delimits it (the string, then whitespace up to the
+// next token): the closing quote is the token's last non-space byte, so nothing is scanned for it.
+// Empty when `token` is too short to be a string.
+std::string_view string_token_content(std::string_view token) noexcept;
+bool has_escape(std::string_view content) noexcept;
+
 // Unescapes the content of a JSON string (without its quotes) into `out`. False on an invalid
 // escape or an unpaired surrogate. Bytes other than escapes are copied as they are.
 bool unescape(std::string_view content, std::string& out);

@@ -93,11 +93,13 @@ struct Node {
   StaticType static_type = StaticType::any;
   bool negated = false;        // NOT LIKE, NOT IN
   bool parenthesized = false;  // written inside ( ), for the precedence warnings
+  bool literal_set = false;    // in: every element is a literal
   std::uint32_t column = 0;    // 1-based, where the node's text starts
   std::uint32_t pattern = 0;   // index into Program::patterns (like)
   Value literal;               // literal
   std::string_view name;       // attribute (lower case), function as written
   // literal: its String form, so casting a literal never needs scratch space.
+  // like: the pattern as written (decoded string literal).
   // call of DATA with a literal path: the path as a JSON pointer.
   std::string_view text;
   std::vector<std::uint32_t> children;

@@ -58,10 +58,15 @@ struct EvalResult {
 EvalResult evaluate(const Program& program, const Event& event, FilterContext& context, EvalScratch& scratch,
                     const EvalOptions& options = {});
 
+// The filter's question: does `program` evaluate to Boolean true without any error? Same
+// evaluation as evaluate(), minus handing back the error list.
+bool evaluates_to_true(const Program& program, const Event& event, FilterContext& context, EvalScratch& scratch,
+                       const EvalOptions& options = {});
+
 // "MathError at column 7: division by zero", for logs and test failures.
 std::string describe_error(const Program& program, const EvalError& error);
 
-// "Boolean true", "Integer -3", "String 'abc'", "missing (Boolean false)".
+// "Boolean true", "Integer -3", "String 'abc'".
 std::string describe_value(const Value& value);
 
 }  // namespace sluice::cesql

@@ -24,6 +24,7 @@ class Evaluator {
             const EvalOptions& options) noexcept
       : program_(program), event_(event), scratch_(scratch), data_(event, context, options.data_is_padded) {}
 
+  // Evaluates a node; the value is marked failed when any error was raised on the way.
   Value eval(std::uint32_t index);
 
   const ErrorList& errors() const noexcept { return errors_; }
@@ -46,6 +47,7 @@ class Evaluator {
   const Node& node(std::uint32_t index) const noexcept { return program_.nodes[index]; }
 
  private:
+  Value compute(std::uint32_t index);
   Value attribute(const Node& node, std::uint32_t index) noexcept;
   bool exists(const Node& node) const noexcept;
   Value binary(const Node& node, std::uint32_t index);

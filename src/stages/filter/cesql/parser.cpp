@@ -262,9 +262,11 @@ class Parser {
     }
     warn_if_not_operand(lhs, "LIKE");
     program_.patterns.push_back(LikePattern::compile(current_.text));
+    const std::string_view pattern_text = program_.intern(std::move(current_.text));
     advance();
     Node node;
     node.kind = NodeKind::like;
+    node.text = pattern_text;
     node.negated = negated;
     node.column = at(lhs).column;
     node.static_type = StaticType::boolean;
@@ -294,6 +296,8 @@ class Parser {
       advance();
     }
     expect(TokenKind::rparen, "',' or ')' in the list after IN");
+    node.literal_set = std::all_of(node.children.begin() + 1, node.children.end(),
+                                   [&](std::uint32_t child) { return at(child).kind == NodeKind::literal; });
     return add(std::move(node));
   }
 

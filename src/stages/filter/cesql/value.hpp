@@ -18,12 +18,13 @@ std::string_view type_name(Type type) noexcept;
 
 struct Value {
   Type type = Type::boolean;
-  // Set on the result of a lookup that found nothing (an absent attribute, a DATA() path that
-  // does not resolve). Any operator or function that receives such an operand yields the zero
-  // value of its own return type instead of computing (spec 3.2); the error was recorded once,
-  // where the lookup failed. A missing value itself reads as Boolean false, the spec's choice
-  // when the return type cannot be determined.
-  bool missing = false;
+  // Set when evaluating this value raised an error, here or in a subexpression. An operator or
+  // function that receives such an operand does not compute: it yields the zero value of its own
+  // return type (and is itself failed), so an error reaches the root as the zero value of the
+  // root's type. This is spec 3.2's rule for missing attributes, and the TCK applies it to every
+  // error ("AND operator is NOT short circuit evaluated..."). An operator's own error (`NOT 10`
+  // failing to cast, `5 / 0`) still yields the result the spec defines for it.
+  bool failed = false;
   bool boolean = false;
   std::int32_t integer = 0;
   std::string_view string;
@@ -33,10 +34,8 @@ struct Value {
   static constexpr Value of_string(std::string_view s) noexcept {
     return Value{Type::string, false, false, 0, s};
   }
-  static constexpr Value absent() noexcept { return Value{Type::boolean, true, false, 0, {}}; }
-  static constexpr Value zero_of(Type type) noexcept { return Value{type, false, false, 0, {}}; }
 
-  bool is_true() const noexcept { return type == Type::boolean && !missing && boolean; }
+  bool is_true() const noexcept { return type == Type::boolean && !failed && boolean; }
 };
 
 // The error kinds every CESQL engine must report (spec 3.3). The names match the TCK's `error:`.

@@ -79,8 +79,23 @@ void encode_utf8(std::uint32_t cp, std::string& out) {
 
 std::string_view fold_case(std::string_view text, std::string& out) {
   out.clear();
-  out.reserve(text.size());
+  return fold_case_append(text, out);
+}
+
+std::string_view fold_case_append(std::string_view text, std::string& out) {
+  const std::size_t start = out.size();
+  // ASCII runs (the usual case) are lowered through raw pointers: writes through the string's
+  // operator[] may alias its own data pointer and defeat the optimiser.
+  out.resize(start + text.size());
+  char* destination = out.data() + start;
+  const char* source = text.data();
   std::size_t i = 0;
+  for (; i < text.size(); ++i) {
+    const char c = source[i];
+    if (static_cast<unsigned char>(c) >= 0x80) break;
+    destination[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+  }
+  out.resize(start + i);
   while (i < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
@@ -98,7 +113,7 @@ std::string_view fold_case(std::string_view text, std::string& out) {
     encode_utf8(fold_code_point(cp), out);
     i += length;
   }
-  return out;
+  return std::string_view(out).substr(start);
 }
 
 std::string folded(std::string_view text) {

@@ -12,6 +12,9 @@ namespace sluice::pattern {
 // is only ever compared with other folded text.
 std::string_view fold_case(std::string_view text, std::string& out);
 
+// As fold_case, but appends to `out` and returns a view of the appended part.
+std::string_view fold_case_append(std::string_view text, std::string& out);
+
 // Folded copy, for compile time.
 std::string folded(std::string_view text);
 

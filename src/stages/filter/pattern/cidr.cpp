@@ -7,21 +7,53 @@
 
 namespace sluice::pattern {
 
+namespace {
+
+// Dotted-quad IPv4 with inet_pton's rules (four decimal parts of 0-255, no leading zeros), without
+// its NUL-terminated copy: event values are tested against CIDR patterns often.
+bool parse_ipv4(std::string_view text, std::uint8_t* bytes) {
+  std::size_t i = 0;
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (i >= text.size() || text[i] != '.') return false;
+      ++i;
+    }
+    const std::size_t begin = i;
+    unsigned value = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i - begin < 3) {
+      value = value * 10 + static_cast<unsigned>(text[i] - '0');
+      ++i;
+    }
+    const std::size_t digits = i - begin;
+    if (digits == 0 || value > 255 || (digits > 1 && text[begin] == '0')) return false;
+    bytes[part] = static_cast<std::uint8_t>(value);
+  }
+  return i == text.size();
+}
+
+bool is_ipv6_char(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+}
+
+}  // namespace
+
 std::optional<IpAddress> parse_ip(std::string_view text) {
-  // inet_pton needs a NUL-terminated string; the longest IPv6 text form is 45 characters.
+  IpAddress address;
+  if (text.find(':') == std::string_view::npos) {
+    if (!parse_ipv4(text, address.bytes.data())) return std::nullopt;
+    address.family = 4;
+    return address;
+  }
+  // Reject what cannot be an address before copying for inet_pton (which needs a NUL).
   char buffer[INET6_ADDRSTRLEN + 1];
-  if (text.empty() || text.size() >= sizeof(buffer)) return std::nullopt;
+  if (text.size() >= sizeof(buffer)) return std::nullopt;
+  for (const char c : text) {
+    if (!is_ipv6_char(c)) return std::nullopt;
+  }
   std::memcpy(buffer, text.data(), text.size());
   buffer[text.size()] = '\0';
-  IpAddress address;
-  const bool looks_v6 = text.find(':') != std::string_view::npos;
-  if (looks_v6) {
-    if (inet_pton(AF_INET6, buffer, address.bytes.data()) != 1) return std::nullopt;
-    address.family = 6;
-  } else {
-    if (inet_pton(AF_INET, buffer, address.bytes.data()) != 1) return std::nullopt;
-    address.family = 4;
-  }
+  if (inet_pton(AF_INET6, buffer, address.bytes.data()) != 1) return std::nullopt;
+  address.family = 6;
   return address;
 }
 
@@ -30,6 +62,16 @@ bool IpRange::contains(const IpAddress& address) const {
   const std::size_t size = address.family == 4 ? 4 : 16;
   return std::memcmp(address.bytes.data(), low.bytes.data(), size) >= 0 &&
          std::memcmp(address.bytes.data(), high.bytes.data(), size) <= 0;
+}
+
+int IpRange::prefix_bits() const {
+  const int width = low.family == 4 ? 32 : 128;
+  for (int bit = 0; bit < width; ++bit) {
+    const auto mask = static_cast<std::uint8_t>(0x80u >> (bit % 8));
+    const auto byte = static_cast<std::size_t>(bit / 8);
+    if ((low.bytes[byte] & mask) != (high.bytes[byte] & mask)) return bit;
+  }
+  return width;
 }
 
 std::optional<IpRange> parse_cidr(std::string_view text, std::string& problem) {

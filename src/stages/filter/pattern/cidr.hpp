@@ -23,6 +23,8 @@ struct IpRange {
   IpAddress low;
   IpAddress high;
   bool contains(const IpAddress& address) const;
+  // The mask length of a CIDR block (low and high differ only in the trailing host bits).
+  int prefix_bits() const;
 };
 
 // Parses "address/bits". Host bits in the address are ignored (10.1.2.3/8 is 10.0.0.0/8), as in

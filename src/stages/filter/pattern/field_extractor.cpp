@@ -1,5 +1,8 @@
 #include "stages/filter/pattern/field_extractor.hpp"
 
+#include <bit>
+#include <cstring>
+
 #include "stages/filter/pattern/numeric.hpp"
 
 namespace sluice::pattern {
@@ -8,6 +11,23 @@ namespace {
 using simdjson::error_code;
 using simdjson::SUCCESS;
 using simdjson::ondemand::json_type;
+
+// Offset of the first '"' or '\\' at or after `text`, eight bytes at a time. Safe to over-read:
+// the text lies in a buffer with SIMDJSON_PADDING bytes after it and a JSON string ends with a quote.
+std::size_t find_quote_or_backslash(const char* text) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ull;
+  for (std::size_t offset = 0;; offset += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text + offset, 8);
+    const std::uint64_t quotes = word ^ (kOnes * '"');
+    const std::uint64_t backslashes = word ^ (kOnes * '\\');
+    // Classic "has zero byte": the lowest flagged byte is always a true match.
+    const std::uint64_t hits =
+        ((quotes - kOnes) & ~quotes & kHighs) | ((backslashes - kOnes) & ~backslashes & kHighs);
+    if (hits != 0) return offset + static_cast<std::size_t>(std::countr_zero(hits) >> 3);
+  }
+}
 
 std::string_view raw_token(simdjson::ondemand::value& value) { return value.raw_json_token(); }
 std::string_view raw_token(simdjson::ondemand::document& document) {
@@ -26,7 +46,14 @@ error_code read_scalar(Source& source, json_type type, std::uint32_t field, std:
   switch (type) {
     case json_type::string: {
       value.type = ValueType::string;
-      if (const auto error = source.get_string().get(value.text)) return error;
+      // Strings without escapes are used in place; only escaped ones are unescaped (copied).
+      const char* start = raw_token(source).data() + 1;
+      const std::size_t end = find_quote_or_backslash(start);
+      if (start[end] == '"') {
+        value.text = std::string_view(start, end);
+      } else if (const auto error = source.get_string().get(value.text)) {
+        return error;
+      }
       break;
     }
     case json_type::number: {
@@ -97,14 +124,29 @@ error_code FieldExtractor::extract_document_at(simdjson::ondemand::document& doc
 
 error_code FieldExtractor::walk_object(simdjson::ondemand::object& object, std::uint32_t node, std::uint32_t context,
                                        Extraction& out) const {
+  // Once every child the trie wants here has been seen, the rest of the object is skipped: a
+  // repeated key later in the same object is not read (first occurrence wins, as in simdjson's
+  // own field lookup). Saves walking the long tail of payloads such as vCenter events.
+  const std::size_t wanted = trie_.child_count(node);
+  std::uint64_t seen = 0;
+  std::size_t seen_count = 0;
   for (auto member : object) {
-    simdjson::ondemand::field field;
-    if (const auto error = member.get(field)) return error;
-    std::string_view key;
-    if (const auto error = field.unescaped_key().get(key)) return error;
-    const std::uint32_t child = trie_.find_child(node, key);
-    if (child == kNone) continue;  // On Demand skips the unread value
-    if (const auto error = walk_value(field.value(), child, context, out)) return error;
+    if (const auto error = member.error()) return error;
+    simdjson::ondemand::field& field = member.value_unsafe();
+    // Compare the raw key in place; unescape only keys that contain a backslash.
+    const char* raw = field.key().raw();
+    const std::size_t end = find_quote_or_backslash(raw);
+    std::string_view key(raw, end);
+    if (raw[end] == '\\') {
+      if (const auto error = field.unescaped_key().get(key)) return error;
+    }
+    const std::uint32_t slot = trie_.find_slot(node, key);
+    if (slot == kNone) continue;  // On Demand skips the unread value
+    if (const auto error = walk_value(field.value(), trie_.child_at(node, slot), context, out)) return error;
+    if (slot < 64 && (seen & (std::uint64_t{1} << slot)) == 0) {
+      seen |= std::uint64_t{1} << slot;
+      if (++seen_count == wanted) break;
+    }
   }
   return SUCCESS;
 }
@@ -139,8 +181,8 @@ error_code FieldExtractor::walk_array(simdjson::ondemand::array& array, std::uin
   const std::uint32_t array_id = out.next_array_id++;
   std::uint32_t index = 0;
   for (auto member : array) {
-    simdjson::ondemand::value element;
-    if (const auto error = member.get(element)) return error;
+    if (const auto error = member.error()) return error;
+    simdjson::ondemand::value& element = member.value_unsafe();
     json_type type;
     if (const auto error = element.type().get(type)) return error;
     if (type == json_type::object || type == json_type::array) {

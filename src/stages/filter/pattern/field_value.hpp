@@ -2,7 +2,11 @@
 // One leaf value extracted from an event, as the matchers see it.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
+
+#include "stages/filter/pattern/cidr.hpp"
 
 namespace sluice::pattern {
 
@@ -31,6 +35,48 @@ struct ArrayContext {
   std::uint32_t array_id = 0;
   std::uint32_t index = 0;
   std::uint32_t depth = 0;
+};
+
+// Forms of string values that several matchers need (case-folded text, IP address), computed at
+// most once per value and event however many patterns test the value. Only a few values per
+// event ever need them, so they live in a short list rather than in per-value arrays.
+class DerivedForms {
+ public:
+  void reset() {
+    entries_.clear();
+    fold_arena_.clear();
+  }
+  std::string_view folded(std::uint32_t value, std::string_view text);
+  // nullptr when the text is not an IP address literal.
+  const IpAddress* ip(std::uint32_t value, std::string_view text);
+
+ private:
+  struct Entry {
+    std::uint32_t value;
+    std::uint32_t fold_begin = kNone;  // offset into fold_arena_, which may reallocate
+    std::uint32_t fold_size = 0;
+    std::uint8_t ip_state = 0;  // 0 unknown, 1 address, 2 not an address
+    IpAddress ip;
+  };
+  Entry& entry(std::uint32_t value) {
+    for (Entry& e : entries_) {
+      if (e.value == value) return e;
+    }
+    return entries_.emplace_back(Entry{value});
+  }
+
+  std::vector<Entry> entries_;
+  std::string fold_arena_;
+};
+
+// A value under test, with access to its derived forms.
+struct ValueRef {
+  const FieldValue& value;
+  std::uint32_t index;
+  DerivedForms& forms;
+
+  std::string_view folded() const { return forms.folded(index, value.text); }
+  const IpAddress* ip() const { return forms.ip(index, value.text); }
 };
 
 }  // namespace sluice::pattern

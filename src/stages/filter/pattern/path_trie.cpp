@@ -10,11 +10,13 @@ std::uint32_t PathTrie::add_path(const std::vector<std::string>& path, std::uint
       next = static_cast<std::uint32_t>(nodes_.size());
       nodes_.emplace_back();
       Node& parent = nodes_[node];
-      parent.children.emplace_back(name, next);
+      parent.children.push_back(Child{name, name.size(), name.empty() ? '\0' : name[0], next});
+      parent.filter |= filter_bit(name);
+      const auto slot = static_cast<std::uint32_t>(parent.children.size() - 1);
       if (!parent.index.empty()) {
-        parent.index.emplace(name, next);
+        parent.index[name] = slot;
       } else if (parent.children.size() > kIndexThreshold) {
-        for (const auto& [child_name, child] : parent.children) parent.index.emplace(child_name, child);
+        for (std::uint32_t i = 0; i < parent.children.size(); ++i) parent.index[parent.children[i].name] = i;
       }
     }
     node = next;

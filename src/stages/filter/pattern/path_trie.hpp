@@ -2,21 +2,18 @@
 // The set of event paths that some pattern names, as a trie of field names. The extractor walks
 // an event only along this trie, so fields no pattern mentions are skipped unread.
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "stages/filter/pattern/field_value.hpp"
+#include "stages/filter/pattern/flat_map.hpp"
 
 namespace sluice::pattern {
-
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
-};
 
 class PathTrie {
  public:
@@ -28,17 +25,33 @@ class PathTrie {
   // first time a path is seen.
   std::uint32_t add_path(const std::vector<std::string>& path, std::uint32_t& field_count);
 
-  // kNone when `node` has no child called `name`.
-  std::uint32_t find_child(std::uint32_t node, std::string_view name) const {
+  // The position of `node`'s child called `name` among its children, or kNone.
+  std::uint32_t find_slot(std::uint32_t node, std::string_view name) const {
     const Node& n = nodes_[node];
     if (!n.index.empty()) {
-      const auto found = n.index.find(name);
-      return found == n.index.end() ? kNone : found->second;
+      const std::uint32_t* found = n.index.find(name);
+      return found == nullptr ? kNone : *found;
     }
-    for (const auto& [child_name, child] : n.children) {
-      if (child_name == name) return child;
+    // A 64-bit filter on (length, first byte) rejects most keys at once; length and first byte
+    // settle most of the rest without a memcmp call.
+    const std::size_t size = name.size();
+    if ((n.filter & filter_bit(name)) == 0) return kNone;
+    for (std::uint32_t slot = 0; slot < n.children.size(); ++slot) {
+      const Child& child = n.children[slot];
+      if (child.size == size &&
+          (size == 0 || (child.first == name[0] && std::memcmp(child.name.data(), name.data(), size) == 0))) {
+        return slot;
+      }
     }
     return kNone;
+  }
+  std::uint32_t child_at(std::uint32_t node, std::uint32_t slot) const { return nodes_[node].children[slot].node; }
+  std::size_t child_count(std::uint32_t node) const { return nodes_[node].children.size(); }
+
+  // kNone when `node` has no child called `name`.
+  std::uint32_t find_child(std::uint32_t node, std::string_view name) const {
+    const std::uint32_t slot = find_slot(node, name);
+    return slot == kNone ? kNone : child_at(node, slot);
   }
   // The field id of the path ending at `node`, or kNone when no pattern tests values there.
   std::uint32_t field(std::uint32_t node) const { return nodes_[node].field; }
@@ -48,9 +61,21 @@ class PathTrie {
   // Small fan-outs are scanned linearly (cheaper than hashing a key); wide ones get a hash index.
   static constexpr std::size_t kIndexThreshold = 12;
 
+  static std::uint64_t filter_bit(std::string_view name) {
+    const unsigned first = name.empty() ? 0u : static_cast<unsigned char>(name[0]);
+    return std::uint64_t{1} << ((name.size() * 7 + first) & 63);
+  }
+
+  struct Child {
+    std::string name;
+    std::size_t size;
+    char first;  // name[0], or 0 for ""
+    std::uint32_t node;
+  };
   struct Node {
-    std::vector<std::pair<std::string, std::uint32_t>> children;
-    std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> index;
+    std::vector<Child> children;
+    FlatStringMap<std::uint32_t> index;
+    std::uint64_t filter = 0;  // filter_bit of every child name
     std::uint32_t field = kNone;
   };
   std::vector<Node> nodes_;

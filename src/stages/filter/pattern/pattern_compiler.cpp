@@ -34,6 +34,14 @@ bool is_number(element_type type) {
   return type == element_type::INT64 || type == element_type::UINT64 || type == element_type::DOUBLE;
 }
 
+// Typed views of an element whose type was checked first. They return by value: binding a range
+// or reference to value_unsafe() of a temporary simdjson_result would dangle.
+simdjson::dom::array as_array(element value) { return simdjson::dom::array(value.get_array().value_unsafe()); }
+simdjson::dom::object as_object(element value) { return simdjson::dom::object(value.get_object().value_unsafe()); }
+std::string_view as_string(element value) { return std::string_view(value.get_string().value_unsafe()); }
+double as_double(element value) { return double(value.get_double().value_unsafe()); }
+bool as_bool(element value) { return bool(value.get_bool().value_unsafe()); }
+
 [[noreturn]] void fail(const std::string& problem, const std::string& where) {
   throw std::invalid_argument("pattern: " + problem + " at " + (where.empty() ? "top level" : where));
 }
@@ -57,11 +65,11 @@ OrShape classify_or(element value) {
   if (value.type() != element_type::ARRAY) return OrShape::ordinary_field;
   std::size_t objects = 0;
   std::size_t total = 0;
-  for (element member : value.get_array().value_unsafe()) {
+  for (element member : as_array(value)) {
     ++total;
     if (member.type() != element_type::OBJECT) continue;
     ++objects;
-    for (auto field : member.get_object().value_unsafe()) {
+    for (auto field : as_object(member)) {
       if (is_reserved(field.key)) return OrShape::ordinary_field;
     }
   }
@@ -76,19 +84,26 @@ class Compiler {
                                           const std::string& where, bool inside_or) {
     if (object.size() == 0) fail("empty object; give at least one field", where);
     std::vector<Conjunction> result(1);
-    std::vector<std::string_view> seen;
+    // A key may repeat when its values differ in kind ({"p": [1], "p": {"q": ["x"]}} tests the
+    // leaf p and the leaf p.q, as event-ruler allows), but two value lists for one key would make
+    // event-ruler silently keep the last: that is a mistake worth reporting.
+    std::vector<std::string_view> keys_with_values;
     for (auto [key, value] : object) {
       const std::string key_where = child(where, key);
-      if (std::find(seen.begin(), seen.end(), key) != seen.end()) fail("duplicate field " + quoted(key), key_where);
-      seen.push_back(key);
+      if (value.type() == element_type::ARRAY && key != kOr) {
+        if (std::find(keys_with_values.begin(), keys_with_values.end(), key) != keys_with_values.end()) {
+          fail("duplicate field " + quoted(key), key_where);
+        }
+        keys_with_values.push_back(key);
+      }
       if (key == kOr) {
         switch (classify_or(value)) {
           case OrShape::relationship: {
             std::vector<Conjunction> alternatives;
             std::size_t index = 0;
-            for (element member : value.get_array().value_unsafe()) {
+            for (element member : as_array(value)) {
               std::vector<Conjunction> sub =
-                  compile_object(member.get_object().value_unsafe(), path, item(key_where, index++), true);
+                  compile_object(as_object(member), path, item(key_where, index++), true);
               if (alternatives.size() + sub.size() > kMaxAlternatives) too_many(key_where);
               for (auto& conjunction : sub) alternatives.push_back(std::move(conjunction));
             }
@@ -108,11 +123,11 @@ class Compiler {
       path.emplace_back(key);
       switch (value.type()) {
         case element_type::OBJECT:
-          result = cross(result, compile_object(value.get_object().value_unsafe(), path, key_where, inside_or),
+          result = cross(result, compile_object(as_object(value), path, key_where, inside_or),
                          key_where);
           break;
         case element_type::ARRAY: {
-          const FieldCondition condition = compile_values(value.get_array().value_unsafe(), path, key_where);
+          const FieldCondition condition = compile_values(as_array(value), path, key_where);
           for (auto& conjunction : result) conjunction.push_back(condition);
           break;
         }
@@ -155,22 +170,22 @@ class Compiler {
       const std::string value_where = item(where, index++);
       switch (value.type()) {
         case element_type::STRING:
-          condition.matchers.push_back(ValueMatcher::exact_string(std::string(value.get_string().value_unsafe())));
+          condition.matchers.push_back(ValueMatcher::exact_string(std::string(as_string(value))));
           break;
         case element_type::INT64:
         case element_type::UINT64:
         case element_type::DOUBLE:
-          condition.matchers.push_back(ValueMatcher::exact_number(value.get_double().value_unsafe()));
+          condition.matchers.push_back(ValueMatcher::exact_number(as_double(value)));
           break;
         case element_type::BOOL:
           condition.matchers.push_back(
-              ValueMatcher::literal(value.get_bool().value_unsafe() ? MatchKind::exact_true : MatchKind::exact_false));
+              ValueMatcher::literal(as_bool(value) ? MatchKind::exact_true : MatchKind::exact_false));
           break;
         case element_type::NULL_VALUE:
           condition.matchers.push_back(ValueMatcher::literal(MatchKind::exact_null));
           break;
         case element_type::OBJECT:
-          compile_operator(value.get_object().value_unsafe(), value_where, condition, has_exists);
+          compile_operator(as_object(value), value_where, condition, has_exists);
           break;
         case element_type::ARRAY:
           fail("a value list cannot contain an array", value_where);
@@ -189,11 +204,11 @@ class Compiler {
       const bool is_prefix = name == "prefix";
       if (argument.type() == element_type::STRING) {
         condition.matchers.push_back(ValueMatcher::affix(is_prefix ? MatchKind::prefix : MatchKind::suffix,
-                                                         std::string(argument.get_string().value_unsafe())));
+                                                         std::string(as_string(argument))));
         return;
       }
       if (argument.type() == element_type::OBJECT) {
-        const std::string text = ignore_case_argument(argument.get_object().value_unsafe(), name, op_where);
+        const std::string text = ignore_case_argument(as_object(argument), name, op_where);
         condition.matchers.push_back(
             ValueMatcher::affix(is_prefix ? MatchKind::prefix_ignore_case : MatchKind::suffix_ignore_case, text));
         return;
@@ -202,7 +217,7 @@ class Compiler {
     }
     if (name == "equals-ignore-case") {
       if (argument.type() != element_type::STRING) fail("\"equals-ignore-case\" takes a string", op_where);
-      condition.matchers.push_back(ValueMatcher::equals_ignore_case(folded(argument.get_string().value_unsafe())));
+      condition.matchers.push_back(ValueMatcher::equals_ignore_case(folded(as_string(argument))));
       return;
     }
     if (name == "wildcard") {
@@ -221,7 +236,7 @@ class Compiler {
     if (name == "cidr") {
       if (argument.type() != element_type::STRING) fail("\"cidr\" takes a string like \"10.0.0.0/8\"", op_where);
       std::string problem;
-      const std::optional<IpRange> range = parse_cidr(argument.get_string().value_unsafe(), problem);
+      const std::optional<IpRange> range = parse_cidr(as_string(argument), problem);
       if (!range) fail(problem, op_where);
       condition.matchers.push_back(ValueMatcher::cidr(*range));
       return;
@@ -229,7 +244,7 @@ class Compiler {
     if (name == "exists") {
       if (argument.type() != element_type::BOOL) fail("\"exists\" takes true or false", op_where);
       has_exists = true;
-      if (argument.get_bool().value_unsafe()) {
+      if (as_bool(argument)) {
         condition.matchers.push_back(ValueMatcher::literal(MatchKind::exists));
       } else {
         condition.absent = true;
@@ -248,12 +263,12 @@ class Compiler {
       fail("unsupported " + quoted(owner) + " option " + quoted(key) + " (only \"equals-ignore-case\")", where);
     }
     if (value.type() != element_type::STRING) fail("\"equals-ignore-case\" takes a string", child(where, key));
-    return folded(value.get_string().value_unsafe());
+    return folded(as_string(value));
   }
 
   static Wildcard wildcard_or_fail(element value, const std::string& where) {
     std::string problem;
-    std::optional<Wildcard> wildcard = Wildcard::compile(value.get_string().value_unsafe(), problem);
+    std::optional<Wildcard> wildcard = Wildcard::compile(as_string(value), problem);
     if (!wildcard) fail(problem, where);
     return std::move(*wildcard);
   }
@@ -262,19 +277,19 @@ class Compiler {
     switch (argument.type()) {
       case element_type::STRING:
         return ValueMatcher::anything_but(MatchKind::anything_but_strings,
-                                          {std::string(argument.get_string().value_unsafe())});
+                                          {std::string(as_string(argument))});
       case element_type::INT64:
       case element_type::UINT64:
       case element_type::DOUBLE:
-        return ValueMatcher::anything_but_numbers({argument.get_double().value_unsafe()});
+        return ValueMatcher::anything_but_numbers({as_double(argument)});
       case element_type::ARRAY: {
         std::vector<std::string> strings;
         std::vector<double> numbers;
-        for (element member : argument.get_array().value_unsafe()) {
+        for (element member : as_array(argument)) {
           if (member.type() == element_type::STRING) {
-            strings.emplace_back(member.get_string().value_unsafe());
+            strings.emplace_back(as_string(member));
           } else if (is_number(member.type())) {
-            numbers.push_back(member.get_double().value_unsafe());
+            numbers.push_back(as_double(member));
           } else {
             fail("\"anything-but\" list may hold only strings or only numbers", where);
           }
@@ -287,7 +302,7 @@ class Compiler {
         return ValueMatcher::anything_but(MatchKind::anything_but_strings, std::move(strings));
       }
       case element_type::OBJECT:
-        return compile_anything_but_operator(argument.get_object().value_unsafe(), where);
+        return compile_anything_but_operator(as_object(argument), where);
       default:
         fail("\"anything-but\" takes a string, a number, a list of them, or a prefix/suffix/"
              "equals-ignore-case/wildcard object",
@@ -317,7 +332,7 @@ class Compiler {
     if (argument.type() == element_type::STRING) {
       members.push_back(argument);
     } else if (argument.type() == element_type::ARRAY) {
-      for (element member : argument.get_array().value_unsafe()) members.push_back(member);
+      for (element member : as_array(argument)) members.push_back(member);
       if (members.empty()) fail(quoted(name) + " list is empty", op_where);
     } else {
       fail(quoted(name) + " takes a string or a list of strings", op_where);
@@ -326,7 +341,7 @@ class Compiler {
     std::vector<Wildcard> wildcards;
     for (element member : members) {
       if (member.type() != element_type::STRING) fail(quoted(name) + " values must be strings", op_where);
-      const std::string_view text = member.get_string().value_unsafe();
+      const std::string_view text = as_string(member);
       if (text.empty() && (kind == MatchKind::anything_but_prefix || kind == MatchKind::anything_but_suffix)) {
         fail("empty " + std::string(name) + " would exclude every string", op_where);
       }
@@ -346,15 +361,15 @@ class Compiler {
     constexpr const char* kShape = "\"numeric\" takes [op, number] or [\">\"|\">=\", number, \"<\"|\"<=\", number]";
     if (argument.type() != element_type::ARRAY) fail(kShape, where);
     std::vector<element> terms;
-    for (element term : argument.get_array().value_unsafe()) terms.push_back(term);
+    for (element term : as_array(argument)) terms.push_back(term);
     if (terms.size() != 2 && terms.size() != 4) fail(kShape, where);
     const auto op_at = [&](std::size_t i) {
       if (terms[i].type() != element_type::STRING) fail("numeric operator must be a string", item(where, i));
-      return terms[i].get_string().value_unsafe();
+      return as_string(terms[i]);
     };
     const auto number_at = [&](std::size_t i) {
       if (!is_number(terms[i].type())) fail("numeric operand must be a number", item(where, i));
-      return terms[i].get_double().value_unsafe();
+      return as_double(terms[i]);
     };
     NumericRange range;
     const std::string_view first = op_at(0);
@@ -394,7 +409,7 @@ std::vector<Conjunction> compile_pattern(std::string_view json) {
   }
   if (root.type() != element_type::OBJECT) fail("a pattern must be a JSON object", "");
   std::vector<std::string> path;
-  std::vector<Conjunction> alternatives = Compiler().compile_object(root.get_object().value_unsafe(), path, "", false);
+  std::vector<Conjunction> alternatives = Compiler().compile_object(as_object(root), path, "", false);
   for (const auto& conjunction : alternatives) {
     if (conjunction.size() > kMaxConditionsPerAlternative) {
       fail("more than " + std::to_string(kMaxConditionsPerAlternative) + " fields in one pattern", "");

@@ -20,7 +20,8 @@ struct FieldCondition {
 };
 
 // All conditions must hold, with the values they use taken from one element of any array of
-// objects they share (array consistency).
+// objects they share (array consistency). One path may carry two conditions (a field outside and
+// inside a $or branch); then both must hold.
 using Conjunction = std::vector<FieldCondition>;
 
 // Limits that keep one pattern's cost bounded; exceeding one is a compile error.

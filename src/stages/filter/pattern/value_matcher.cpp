@@ -67,7 +67,8 @@ ValueMatcher ValueMatcher::anything_but_wildcards(std::vector<Wildcard> wildcard
   return matcher;
 }
 
-bool ValueMatcher::matches(const FieldValue& value, std::string_view folded) const {
+bool ValueMatcher::matches(const ValueRef& ref) const {
+  const FieldValue& value = ref.value;
   const bool is_string = value.type == ValueType::string;
   const bool is_number = value.type == ValueType::number && value.has_number;
   const auto any_string = [&](auto&& predicate) {
@@ -78,8 +79,8 @@ bool ValueMatcher::matches(const FieldValue& value, std::string_view folded) con
       if (!is_string) return false;
       if (value.text == text_) return true;
       if (ip_) {
-        const std::optional<IpAddress> address = parse_ip(value.text);
-        return address && *address == *ip_;
+        const IpAddress* address = ref.ip();
+        return address != nullptr && *address == *ip_;
       }
       return false;
     case MatchKind::exact_number:
@@ -95,19 +96,19 @@ bool ValueMatcher::matches(const FieldValue& value, std::string_view folded) con
     case MatchKind::suffix:
       return is_string && value.text.ends_with(text_);
     case MatchKind::equals_ignore_case:
-      return is_string && folded == text_;
+      return is_string && ref.folded() == text_;
     case MatchKind::prefix_ignore_case:
-      return is_string && folded.starts_with(text_);
+      return is_string && ref.folded().starts_with(text_);
     case MatchKind::suffix_ignore_case:
-      return is_string && folded.ends_with(text_);
+      return is_string && ref.folded().ends_with(text_);
     case MatchKind::wildcard:
       return is_string && wildcard_->matches(value.text);
     case MatchKind::numeric_range:
       return is_number && range_.contains(value.number);
     case MatchKind::cidr: {
       if (!is_string) return false;
-      const std::optional<IpAddress> address = parse_ip(value.text);
-      return address && cidr_.contains(*address);
+      const IpAddress* address = ref.ip();
+      return address != nullptr && cidr_.contains(*address);
     }
     case MatchKind::exists:
       return true;
@@ -122,8 +123,11 @@ bool ValueMatcher::matches(const FieldValue& value, std::string_view folded) con
       return !(is_string && any_string([&](const std::string& s) { return value.text.starts_with(s); }));
     case MatchKind::anything_but_suffix:
       return !(is_string && any_string([&](const std::string& s) { return value.text.ends_with(s); }));
-    case MatchKind::anything_but_ignore_case:
-      return !(is_string && any_string([&](const std::string& s) { return folded == s; }));
+    case MatchKind::anything_but_ignore_case: {
+      if (!is_string) return true;
+      const std::string_view folded = ref.folded();
+      return !any_string([&](const std::string& s) { return folded == s; });
+    }
     case MatchKind::anything_but_wildcard:
       return !(is_string && std::any_of(wildcards_.begin(), wildcards_.end(),
                                         [&](const Wildcard& w) { return w.matches(value.text); }));

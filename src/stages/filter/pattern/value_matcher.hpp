@@ -57,6 +57,7 @@ class ValueMatcher {
   const std::string& text() const { return text_; }
   double number() const { return number_; }
   const std::optional<IpAddress>& ip() const { return ip_; }
+  const IpRange& cidr_range() const { return cidr_; }
 
   // Whether matches() needs the case-folded text of string values.
   bool needs_folded() const {
@@ -64,8 +65,7 @@ class ValueMatcher {
            kind_ == MatchKind::suffix_ignore_case || kind_ == MatchKind::anything_but_ignore_case;
   }
 
-  // `folded` is fold_case(value.text) when needs_folded() and value is a string; otherwise unused.
-  bool matches(const FieldValue& value, std::string_view folded) const;
+  bool matches(const ValueRef& value) const;
 
  private:
   explicit ValueMatcher(MatchKind kind) : kind_(kind) {}

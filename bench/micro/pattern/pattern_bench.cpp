@@ -1,0 +1,191 @@
+// Match cost per event for `match:` routes over vCenter-like CloudEvents (VEBA payload shapes:
+// subject = vCenter event class, data = the govmomi event). Routes mix exact subject lists,
+// prefixes on data fields, numeric ranges, anything-but and cidr, as in config/examples.
+//
+//   pattern_bench --benchmark_filter=MatchEvent
+// Time per iteration is the cost of one event (match_event with in-place padded data).
+
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "stages/filter/filter_context.hpp"
+#include "stages/filter/pattern/pattern_set.hpp"
+
+namespace {
+
+using sluice::DataKind;
+using sluice::Event;
+using sluice::Extension;
+using sluice::FilterContext;
+using sluice::pattern::Padding;
+using sluice::pattern::PatternSet;
+
+const std::vector<std::string> kEventTypes = {
+    "VmPoweredOnEvent", "VmPoweredOffEvent", "VmCreatedEvent", "VmRemovedEvent", "VmMigratedEvent",
+    "VmReconfiguredEvent", "VmRenamedEvent", "VmSuspendedEvent", "VmResettingEvent", "VmGuestShutdownEvent",
+    "DrsVmPoweredOnEvent", "DrsVmMigratedEvent", "HostConnectedEvent", "HostDisconnectedEvent",
+    "EnteredMaintenanceModeEvent", "ExitMaintenanceModeEvent", "AlarmStatusChangedEvent", "UserLoginSessionEvent",
+    "UserLogoutSessionEvent", "TaskEvent", "DatastoreFileMovedEvent", "VmBeingClonedEvent", "VmClonedEvent",
+    "VmDeployedEvent", "VmInstanceUuidChangedEvent"};
+
+const std::vector<std::string> kVmPrefixes = {"web-", "db-", "app-", "cache-", "k8s-node-", "build-", "test-"};
+
+std::string subject_for(std::size_t i) {
+  // Real classes first, then synthetic EventEx-style ids for a catalogue of ~2,000 types.
+  if (i < kEventTypes.size()) return kEventTypes[i];
+  return "com.vmware.vc.Event" + std::to_string(i);
+}
+
+struct BenchEvent {
+  std::string data_buffer;  // data JSON followed by 64 bytes of padding, as in a PaddedBuffer
+  std::size_t data_size = 0;
+  std::string subject;
+  std::string type;
+  std::string source;
+  Event event;
+};
+
+std::vector<BenchEvent> make_events(std::size_t count) {
+  std::mt19937 random(42);
+  std::vector<BenchEvent> events(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    BenchEvent& e = events[i];
+    const std::string& kind = kEventTypes[random() % kEventTypes.size()];
+    const std::string vm = kVmPrefixes[random() % kVmPrefixes.size()] + std::to_string(random() % 100);
+    const int host = static_cast<int>(random() % 40);
+    e.subject = kind;
+    e.type = "com.vmware.vsphere." + kind + ".v0";
+    e.source = "https://vcenter-" + std::to_string(host % 4) + ".local/sdk";
+    const std::string data = R"({"Key":)" + std::to_string(600000 + random() % 10000) + R"(,"ChainId":)" +
+                             std::to_string(600000 + random() % 10000) +
+                             R"(,"CreatedTime":"2021-02-16T20:27:31.711999Z","UserName":")" +
+                             (random() % 3 ? "VSPHERE.LOCAL\\\\Administrator" : "VSPHERE.LOCAL\\\\svc-backup") +
+                             R"(","Datacenter":{"Name":"Primp-Datacenter","Datacenter":{"Type":"Datacenter","Value":"datacenter-3"}},)"
+                             R"("ComputeResource":{"Name":"Supermicro-Cluster","ComputeResource":{"Type":"ClusterComputeResource","Value":"domain-c8"}},)"
+                             R"("Host":{"Name":"10.)" + std::to_string(host) + R"(.30.5","Host":{"Type":"HostSystem","Value":"host-)" +
+                             std::to_string(host) + R"("}},"Vm":{"Name":")" + vm +
+                             R"(","Vm":{"Type":"VirtualMachine","Value":"vm-)" + std::to_string(random() % 9000) +
+                             R"("}},"Ds":null,"Net":null,"Dvs":null,"FullFormattedMessage":")" + vm +
+                             R"( on 10.0.0.1 in Primp-Datacenter is powered off","ChangeTag":"","Template":false})";
+    e.data_size = data.size();
+    e.data_buffer = data + std::string(64, '\0');
+    Event& event = e.event;
+    event.id = "d70079f9-fddd-4b7f-aa76-1193f28b0611";
+    event.source = e.source;
+    event.specversion = "1.0";
+    event.type = e.type;
+    event.subject = e.subject;
+    event.time = "2021-02-16T20:27:31.711999Z";
+    event.datacontenttype = "application/json";
+    event.extensions = {{"partitionkey", "vm-56", Extension::Type::string}};
+    event.data_kind = DataKind::json;
+    event.data = std::string_view(e.data_buffer.data(), e.data_size);
+  }
+  return events;
+}
+
+std::string quoted(const std::string& text) { return "\"" + text + "\""; }
+
+PatternSet make_routes(std::size_t count) {
+  std::mt19937 random(7);
+  // With many routes the subject catalogue grows too, so each subject is shared by a few routes.
+  const std::size_t catalogue = std::max<std::size_t>(kEventTypes.size(), count / 5);
+  const auto subject = [&] { return quoted(subject_for(random() % catalogue)); };
+  PatternSet set;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::string pattern;
+    switch (count == 1 ? 1 : random() % 10) {
+      case 0:
+      case 1:
+      case 2:
+      case 3:  // exact subject lists
+        pattern = R"({"subject":[)" + subject() + "," + subject() + "," + subject() + "]}";
+        break;
+      case 4:
+      case 5:  // subject + prefix on a data field
+        pattern = R"({"subject":[)" + subject() + R"(],"data":{"Vm":{"Name":[{"prefix":)" +
+                  quoted(kVmPrefixes[random() % kVmPrefixes.size()]) + "}]}}}";
+        break;
+      case 6:  // type prefix + numeric range on data
+        pattern = R"({"type":[{"prefix":"com.vmware.vsphere.Vm"}],"subject":[)" + subject() +
+                  R"(],"data":{"Key":[{"numeric":[">=",)" + std::to_string(600000 + random() % 5000) +
+                  R"(,"<",610000]}]}})";
+        break;
+      case 7:  // anything-but on the user
+        pattern = R"({"subject":[)" + subject() +
+                  R"(],"data":{"UserName":[{"anything-but":["VSPHERE.LOCAL\\svc-backup","VSPHERE.LOCAL\\svc-)" +
+                  std::to_string(i) + R"("]}]}})";
+        break;
+      case 8:  // source prefix + cidr on the host
+        pattern = R"({"source":[{"prefix":"https://vcenter-)" + std::to_string(random() % 4) +
+                  R"("}],"data":{"Host":{"Name":[{"cidr":"10.)" + std::to_string(random() % 40) + R"(.0.0/16"}]}}})";
+        break;
+      default:  // equals-ignore-case subject + exists
+        pattern = R"({"subject":[{"equals-ignore-case":)" + subject() +
+                  R"(}],"data":{"Datacenter":{"Name":[{"exists":true}]}}})";
+        break;
+    }
+    set.add(static_cast<std::uint32_t>(i), pattern);
+  }
+  return set;
+}
+
+void BM_MatchEvent(benchmark::State& state) {
+  const auto routes = static_cast<std::size_t>(state.range(0));
+  const PatternSet set = make_routes(routes);
+  const std::vector<BenchEvent> events = make_events(256);
+  FilterContext context;
+  std::vector<std::uint32_t> matched;
+  std::size_t i = 0;
+  std::size_t matches = 0;
+  for (auto _ : state) {
+    const bool ok = set.match_event(events[i++ & 255].event, Padding::present, context, matched);
+    benchmark::DoNotOptimize(ok);
+    matches += matched.size();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  state.counters["matches_per_event"] =
+      benchmark::Counter(static_cast<double>(matches) / static_cast<double>(state.iterations()));
+}
+BENCHMARK(BM_MatchEvent)->Arg(1)->Arg(100)->Arg(10000);
+
+// The same events as whole structured JSON documents (match_json), e.g. for a router that
+// matches before decoding.
+void BM_MatchStructuredJson(benchmark::State& state) {
+  const auto routes = static_cast<std::size_t>(state.range(0));
+  const PatternSet set = make_routes(routes);
+  const std::vector<BenchEvent> events = make_events(256);
+  std::vector<std::string> documents;
+  std::vector<std::size_t> sizes;
+  for (const BenchEvent& e : events) {
+    std::string doc = R"({"specversion":"1.0","id":"d70079f9","source":)" + quoted(e.source) + R"(,"type":)" +
+                      quoted(e.type) + R"(,"subject":)" + quoted(e.subject) +
+                      R"(,"time":"2021-02-16T20:27:31.711999Z","datacontenttype":"application/json","data":)" +
+                      std::string(e.event.data) + "}";
+    sizes.push_back(doc.size());
+    documents.push_back(doc + std::string(64, '\0'));
+  }
+  FilterContext context;
+  std::vector<std::uint32_t> matched;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const std::size_t k = i++ & 255;
+    const bool ok = set.match_json(std::string_view(documents[k].data(), sizes[k]), Padding::present, context, matched);
+    benchmark::DoNotOptimize(ok);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_MatchStructuredJson)->Arg(1)->Arg(100)->Arg(10000);
+
+void BM_CompileRoutes(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(make_routes(static_cast<std::size_t>(state.range(0))));
+}
+BENCHMARK(BM_CompileRoutes)->Arg(100)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,83 @@
+#include "admin/admin_routes.hpp"
+
+#include "admin/basic_auth.hpp"
+
+namespace sluice {
+namespace {
+
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+AdminResponse json(unsigned status, std::string body) {
+  AdminResponse response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
+}
+
+AdminResponse error(unsigned status, std::string_view name, std::string_view reason) {
+  std::string body = "{\"error\":";
+  append_json_string(body, name);
+  body += ",\"reason\":";
+  append_json_string(body, reason);
+  body += '}';
+  return json(status, std::move(body));
+}
+
+}  // namespace
+
+AdminRoutes::AdminRoutes(Telemetry& telemetry, ReadinessCheck readiness, std::optional<std::string> credentials)
+    : telemetry_(telemetry), readiness_(std::move(readiness)), credentials_(std::move(credentials)) {}
+
+AdminResponse AdminRoutes::handle(const AdminRequest& request) const {
+  const std::string_view path = request.target.substr(0, request.target.find('?'));
+  if (request.method != "GET" && request.method != "HEAD") {
+    AdminResponse response = error(405, "method_not_allowed", "use GET");
+    response.allow_get = true;
+    return response;
+  }
+  if (path == "/healthz") return json(200, R"({"status":"ok"})");
+  if (credentials_ && !basic_auth_matches(request.authorization, *credentials_)) {
+    AdminResponse response = error(401, "unauthorized", "basic auth credentials are required");
+    response.www_authenticate = true;
+    return response;
+  }
+  if (path == "/metrics") {
+    AdminResponse response;
+    response.content_type = "text/plain; version=0.0.4";
+    response.body = telemetry_.render_prometheus();
+    return response;
+  }
+  if (path == "/stats") return json(200, telemetry_.render_stats_json());
+  if (path == "/readyz") {
+    std::string detail;
+    bool ready = false;
+    try {
+      ready = readiness_ ? readiness_(detail) : true;
+    } catch (const std::exception& failure) {
+      detail = failure.what();
+    }
+    std::string body = ready ? R"({"status":"ready")" : R"({"status":"not_ready")";
+    if (!detail.empty()) {
+      body += ",\"detail\":";
+      append_json_string(body, detail);
+    }
+    body += '}';
+    return json(ready ? 200 : 503, std::move(body));
+  }
+  return error(404, "not_found", "try /metrics, /stats, /healthz or /readyz");
+}
+
+}  // namespace sluice

@@ -1,0 +1,32 @@
+#pragma once
+// Turns one NATS message into one IngressBatch: copies the payload into a padded buffer (cnats owns
+// its own), decides the content mode, and writes binary attributes and wrap attributes into the
+// batch's arena. One batch per message because JetStream acknowledges message by message.
+
+#include "sources/nats/config.hpp"
+
+#include <sluice/core/batch.hpp>
+
+#include <nats/nats.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace sluice {
+
+struct BuiltBatch {
+  std::unique_ptr<IngressBatch> batch;  // null when the message cannot become a batch
+  std::string error;                    // then: why (a malformed ce-* header)
+};
+
+// Reads `msg` (does not keep or free it). Must run on the thread that owns the message: cnats
+// headers are not thread-safe. `lease` holds the message's bytes; `token` answers the batch.
+BuiltBatch build_message_batch(natsMsg* msg, std::string_view source_name, const MessageFormat& format,
+                               std::unique_ptr<AckToken> token, AdmissionLease lease);
+
+// The bytes a message is charged against the budget: its payload (at least 1, so that empty
+// messages are counted too).
+std::uint64_t message_charge(natsMsg* msg) noexcept;
+
+}  // namespace sluice

@@ -1,0 +1,191 @@
+#include "stages/route/router.hpp"
+
+#include "config/config_node.hpp"
+#include "stages/filter/filter_context.hpp"
+
+#include <sluice/core/sink_queue.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace sluice {
+namespace {
+
+// What a record charges against its sink's share: close to what the sink will send.
+std::uint32_t estimate_bytes(const Event& event, std::string_view topic, std::string_view key) {
+  std::size_t bytes = topic.size() + key.size();
+  if (!event.structured_json.empty()) {
+    bytes += event.structured_json.size();
+  } else {
+    constexpr std::size_t kPerAttribute = 16;  // names, quotes or header framing
+    bytes += event.data.size() + event.id.size() + event.source.size() + event.specversion.size() +
+             event.type.size() + event.datacontenttype.size() + event.dataschema.size() + event.subject.size() +
+             event.time.size() + 8 * kPerAttribute;
+    for (const Extension& extension : event.extensions) {
+      bytes += extension.name.size() + extension.value.size() + kPerAttribute;
+    }
+  }
+  return static_cast<std::uint32_t>(std::min<std::size_t>(bytes, std::numeric_limits<std::uint32_t>::max()));
+}
+
+BatchOutcome invalid(std::int64_t index, std::string reason) {
+  BatchOutcome outcome;
+  outcome.status = BatchOutcome::Status::invalid;
+  outcome.error_index = index;
+  outcome.reason = std::move(reason);
+  return outcome;
+}
+
+class AllOf final : public EventFilter {
+ public:
+  AllOf(std::unique_ptr<EventFilter> first, std::unique_ptr<EventFilter> second)
+      : first_(std::move(first)), second_(std::move(second)) {}
+  bool matches(const Event& event, FilterContext& context) const override {
+    return first_->matches(event, context) && second_->matches(event, context);
+  }
+
+ private:
+  std::unique_ptr<EventFilter> first_;
+  std::unique_ptr<EventFilter> second_;
+};
+
+}  // namespace
+
+Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {
+  if (routes_.size() > std::numeric_limits<std::uint16_t>::max()) {
+    throw std::invalid_argument(fmt::format("too many routes ({}; at most {})", routes_.size(),
+                                            std::numeric_limits<std::uint16_t>::max()));
+  }
+  for (Route& route : routes_) {
+    if (route.sinks.empty()) throw std::invalid_argument(fmt::format("route '{}' has no sink", route.name));
+    if (std::find(route.sinks.begin(), route.sinks.end(), nullptr) != route.sinks.end()) {
+      throw std::invalid_argument(fmt::format("route '{}' has a null sink", route.name));
+    }
+    route.topic.bind(data_fields_);
+    if (route.key) route.key->bind(data_fields_);
+    max_fanout_ = std::max(max_fanout_, route.sinks.size());
+  }
+}
+
+void Router::matching_routes(const Event& event, FilterContext& context, std::vector<std::uint16_t>& matched) const {
+  matched.clear();
+  for (std::size_t index = 0; index < routes_.size(); ++index) {
+    const Route& route = routes_[index];
+    if (route.filter && !route.filter->matches(event, context)) continue;
+    matched.push_back(static_cast<std::uint16_t>(index));
+    if (!route.continue_matching) return;
+  }
+}
+
+std::optional<BatchOutcome> Router::route(IngressBatch& batch, FilterContext& context) const {
+  batch.records.clear();
+  batch.filtered = 0;
+  if (batch.events.empty()) return std::nullopt;
+  // Sized for the usual case (one matching route per event) so that a batch allocates once; routes
+  // with `continue` may grow it, which is fine until dispatch takes pointers to the records.
+  batch.records.reserve(batch.events.size() * max_fanout_);
+
+  DataFieldValues data(data_fields_, context);
+  std::vector<std::uint16_t> matched;
+  matched.reserve(routes_.size());
+  for (std::size_t index = 0; index < batch.events.size(); ++index) {
+    const Event& event = batch.events[index];
+    matching_routes(event, context, matched);
+    if (matched.empty()) {
+      ++batch.filtered;
+      continue;
+    }
+    data.reset(event, batch.body(), batch.arena);
+    for (const std::uint16_t route_index : matched) {
+      if (auto failure = append_records(batch, index, route_index, data)) {
+        batch.records.clear();
+        batch.filtered = 0;
+        return failure;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<BatchOutcome> Router::append_records(IngressBatch& batch, std::size_t event_index,
+                                                   std::uint16_t route_index, DataFieldValues& data) const {
+  const Route& route = routes_[route_index];
+  const Event& event = batch.events[event_index];
+  const Template::Rendered topic = route.topic.render(event, &data, batch.arena);
+  if (!topic.ok) {
+    return invalid(static_cast<std::int64_t>(event_index),
+                   fmt::format("route '{}': topic template field {} missing in event {}", route.name, topic.missing,
+                               event_index));
+  }
+  std::string_view key;
+  if (route.key) {
+    const Template::Rendered rendered = route.key->render(event, &data, batch.arena);
+    if (!rendered.ok) {
+      return invalid(static_cast<std::int64_t>(event_index),
+                     fmt::format("route '{}': key template field {} missing in event {}", route.name,
+                                 rendered.missing, event_index));
+    }
+    key = rendered.value;
+  } else if (const Extension* partition_key = event.extension("partitionkey")) {
+    key = partition_key->value;
+  }
+  const std::uint32_t bytes = estimate_bytes(event, topic.value, key);
+  for (SinkQueue* sink : route.sinks) {
+    OutRecord& record = batch.records.emplace_back();
+    record.batch = &batch;
+    record.event = &event;
+    record.sink = sink;
+    record.topic = topic.value;
+    record.key = key;
+    record.bytes = bytes;
+    record.route_index = route_index;
+    record.when_full = route.when_full;
+  }
+  return std::nullopt;
+}
+
+std::vector<Route> build_routes(const std::vector<RouteSpec>& specs, const SinkLookup& sinks,
+                                const FilterFactory& filters) {
+  std::vector<Route> routes;
+  routes.reserve(specs.size());
+  for (const RouteSpec& spec : specs) {
+    Route route;
+    route.name = spec.name;
+    for (const std::string& sink_name : spec.to) {
+      SinkQueue* sink = sinks ? sinks(sink_name) : nullptr;
+      if (sink == nullptr) {
+        throw ConfigError(fmt::format("routes: route '{}': to: '{}' is not a configured sink", spec.name, sink_name));
+      }
+      route.sinks.push_back(sink);
+    }
+    try {
+      route.topic = Template::compile(spec.topic);
+      if (!spec.key.empty()) route.key = Template::compile(spec.key);
+    } catch (const TemplateError& error) {
+      throw ConfigError(fmt::format("routes: route '{}': {}", spec.name, error.what()));
+    }
+    route.continue_matching = spec.continue_matching;
+    route.when_full = spec.when_full;
+    if (!spec.match_json.empty() || !spec.where.empty()) {
+      if (!filters) {
+        throw ConfigError(fmt::format("routes: route '{}': match/where filters are not available", spec.name));
+      }
+      route.filter = filters(spec);
+      if (!route.filter) {
+        throw ConfigError(fmt::format("routes: route '{}': its match/where filter could not be built", spec.name));
+      }
+    }
+    routes.push_back(std::move(route));
+  }
+  return routes;
+}
+
+std::unique_ptr<EventFilter> all_of(std::unique_ptr<EventFilter> first, std::unique_ptr<EventFilter> second) {
+  if (!first) return second;
+  if (!second) return first;
+  return std::make_unique<AllOf>(std::move(first), std::move(second));
+}
+
+}  // namespace sluice

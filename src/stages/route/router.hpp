@@ -1,0 +1,80 @@
+#pragma once
+// Routes: which sinks each event goes to, under which topic and key (DESIGN §5).
+//
+// Thread-safety: a Router is immutable after construction and shared by every worker; route()
+// is const and uses only the caller's FilterContext for scratch. Lifetime: the Router must outlive
+// every batch it routed (records point at its literal topic text), so the pipeline keeps it until
+// the sinks have stopped.
+
+#include "stages/filter/event_filter.hpp"
+#include "stages/route/config.hpp"
+#include "stages/route/data_fields.hpp"
+#include "stages/route/template.hpp"
+
+#include <sluice/core/ack.hpp>
+#include <sluice/core/batch.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice {
+
+class SinkQueue;
+struct FilterContext;
+
+struct Route {
+  std::string name;
+  std::vector<SinkQueue*> sinks;  // not owned; each sink outlives the router
+  Template topic;                 // empty: the sink's default topic
+  std::optional<Template> key;    // absent: the `partitionkey` extension, else no key
+  bool continue_matching = false;
+  WhenFull when_full = WhenFull::block;
+  std::unique_ptr<EventFilter> filter;  // null: every event matches
+};
+
+class Router {
+ public:
+  // Throws std::invalid_argument when a route has no sink, a null sink, or there are more routes
+  // than OutRecord::route_index can number.
+  explicit Router(std::vector<Route> routes);
+
+  // Appends one OutRecord per (matching route, sink) to batch.records (cleared first) and counts
+  // events that match no route in batch.filtered. Routes are tried in order; a match stops the
+  // search unless the route has `continue`. Returns an `invalid` outcome (and leaves no records)
+  // when a template field without fallback is missing from an event, e.g. "route 'vm': topic
+  // template field data.Vm.Name missing in event 3". (Issue 5 will offer dead-lettering instead.)
+  std::optional<BatchOutcome> route(IngressBatch& batch, FilterContext& context) const;
+
+  const std::vector<Route>& routes() const noexcept { return routes_; }
+
+ private:
+  // The seam for a pattern set that matches every route in one pass: today, each route's own
+  // filter in order.
+  void matching_routes(const Event& event, FilterContext& context, std::vector<std::uint16_t>& matched) const;
+  std::optional<BatchOutcome> append_records(IngressBatch& batch, std::size_t event_index, std::uint16_t route_index,
+                                             DataFieldValues& data) const;
+
+  std::vector<Route> routes_;
+  DataFieldSet data_fields_;
+  std::size_t max_fanout_ = 1;
+};
+
+// How build_routes finds sinks (nullptr when there is no sink of that name) and compiles a route's
+// `match`/`where` into one filter (null when the spec has neither; when it has both, the filter
+// must require both).
+using SinkLookup = std::function<SinkQueue*(std::string_view sink_name)>;
+using FilterFactory = std::function<std::unique_ptr<EventFilter>(const RouteSpec& spec)>;
+
+// Turns parsed specs into routes. Throws ConfigError naming the route for an unknown sink, a
+// filter the factory cannot build (or a spec with match/where but no factory), or a bad template.
+std::vector<Route> build_routes(const std::vector<RouteSpec>& specs, const SinkLookup& sinks,
+                                const FilterFactory& filters);
+
+// A filter that holds when both do (for routes with `match` and `where`).
+std::unique_ptr<EventFilter> all_of(std::unique_ptr<EventFilter> first, std::unique_ptr<EventFilter> second);
+
+}  // namespace sluice
