@@ -242,6 +242,8 @@ std::map<std::string, std::string> ConfigNode::string_map(std::string_view key) 
   return items;
 }
 
+YAML::Node ConfigNode::raw(std::string_view key) const { return lookup(key); }
+
 std::vector<std::string> ConfigNode::keys() const {
   std::vector<std::string> names;
   if (!node_.IsMap()) return names;

@@ -65,7 +65,7 @@ class KafkaMock:
         """All messages of `topic` as kafkacat -J dicts; waits until at least `expected` arrive."""
         def read():
             out = subprocess.run(
-                ["kafkacat", "-C", "-b", self.bootstrap, "-t", topic, "-o", "beginning", "-e", "-J", "-q"],
+                ["kcat", "-C", "-b", self.bootstrap, "-t", topic, "-o", "beginning", "-e", "-J", "-q"],
                 capture_output=True, text=True, timeout=60)
             return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
         if expected is None:

@@ -236,7 +236,7 @@ class OverloadAndRecovery(unittest.TestCase):
                 while time.monotonic() < stop_at:
                     with lock:
                         first = next(counter)
-                    ids = [f"o-{first}-{i}" for i in range(20)]
+                    ids = [f"o-{first}-{i}" for i in range(40)]
                     events = [cloudevent(i, data="y" * 1000) for i in ids]
                     s, _, headers = curl(url, json.dumps(events), "application/cloudevents-batch+json", timeout=20)
                     with lock:
@@ -246,12 +246,14 @@ class OverloadAndRecovery(unittest.TestCase):
                     if s == 429:
                         self.assertIn("retry-after", headers)
             stop_at = time.monotonic() + 5
-            threads = [threading.Thread(target=client, args=(stop_at,)) for _ in range(6)]
+            threads = [threading.Thread(target=client, args=(stop_at,)) for _ in range(12)]
             for t in threads:
                 t.start()
             for t in threads:
                 t.join()
-            self.assertGreater(statuses.get(429, 0) + statuses.get(503, 0), 0, statuses)
+            # Budget spent by undeliverable requests: 429s; those requests timing out: 503s.
+            self.assertGreater(statuses.get(429, 0), 0, statuses)
+            self.assertGreater(statuses.get(503, 0), 0, statuses)
             self.assertTrue(sluice.alive())
 
             kafka.resume()
@@ -299,6 +301,16 @@ class Lifecycle(unittest.TestCase):
         import subprocess
         out = subprocess.run([ARGS.sluice, "validate", "-c", ARGS.default_config], capture_output=True, text=True)
         self.assertEqual(out.returncode, 0, out.stderr)
+
+    def test_every_example_config_is_valid(self):
+        import glob
+        import subprocess
+        examples = sorted(glob.glob(os.path.join(os.path.dirname(ARGS.default_config), "examples", "*.yaml")))
+        self.assertGreaterEqual(len(examples), 3)
+        env = dict(os.environ, SLUICE_INGEST_TOKEN="example-token")
+        for example in examples:
+            out = subprocess.run([ARGS.sluice, "validate", "-c", example], capture_output=True, text=True, env=env)
+            self.assertEqual(out.returncode, 0, f"{example}: {out.stderr}")
 
     def test_default_config_runs_with_the_embedded_broker(self):
         """config/sluice.yaml on other ports: a curl gets 200 and the console shows the event."""

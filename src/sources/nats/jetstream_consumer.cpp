@@ -184,38 +184,51 @@ int JetStreamConsumer::fetch_size() const noexcept {
 void JetStreamConsumer::run() {
   auto backoff = std::chrono::milliseconds(kFirstBackoff);
   while (!stopping_.load(std::memory_order_acquire)) {
-    const int size = fetch_size();
-    if (size == 0) {
-      // Not even one average message fits: sleep on the budget instead of pulling.
-      gate_.wait(static_cast<std::uint64_t>(std::max(average_bytes_, kMinAverageBytes)),
-                 Clock::now() + config_.fetch_timeout);
-      continue;
+    try {
+      if (fetch_once()) {
+        backoff = kFirstBackoff;
+        continue;
+      }
+    } catch (const std::exception& error) {
+      // Out of memory, most likely: the messages not yet handed over are redelivered after their
+      // ack wait. The thread must survive it, or the consumer would stop for good.
+      shared_->metrics.internal.Increment();
+      shared_->failures.note("JetStream fetch failures", error.what());
     }
-    last_fetch_.store(static_cast<std::uint64_t>(size), std::memory_order_relaxed);
-    if (static_cast<std::uint64_t>(size) > largest_fetch_.load(std::memory_order_relaxed)) {
-      largest_fetch_.store(static_cast<std::uint64_t>(size), std::memory_order_relaxed);
-    }
-    natsMsgList list{nullptr, 0};
-    jsErrCode code{};
-    const natsStatus status = natsSubscription_Fetch(&list, subscription_, size, config_.fetch_timeout.count(), &code);
-    if (status == NATS_OK) {
-      backoff = kFirstBackoff;
-      fetches_.fetch_add(1, std::memory_order_relaxed);
-      messages_.fetch_add(static_cast<std::uint64_t>(list.Count), std::memory_order_relaxed);
-      handle(list);
-      natsMsgList_Destroy(&list);
-      continue;
-    }
-    natsMsgList_Destroy(&list);
-    if (status == NATS_TIMEOUT) continue;  // nothing to fetch
     // Disconnected, consumer deleted, server limits: back off rather than hammer the server.
-    shared_->metrics.fetch_failed.Increment();
-    shared_->failures.note("JetStream fetch failures",
-                           fmt::format("{} (stream '{}', consumer '{}'): {}", config_.key, config_.stream,
-                                       config_.durable, describe_nats_error(status)));
     gate_.pause(Clock::now() + backoff);
     backoff = std::min(std::chrono::milliseconds(backoff * 2), std::chrono::milliseconds(kMaxBackoff));
   }
+}
+
+bool JetStreamConsumer::fetch_once() {
+  const int size = fetch_size();
+  if (size == 0) {
+    // Not even one average message fits: sleep on the budget instead of pulling.
+    gate_.wait(static_cast<std::uint64_t>(std::max(average_bytes_, kMinAverageBytes)),
+               Clock::now() + config_.fetch_timeout);
+    return true;
+  }
+  last_fetch_.store(static_cast<std::uint64_t>(size), std::memory_order_relaxed);
+  if (static_cast<std::uint64_t>(size) > largest_fetch_.load(std::memory_order_relaxed)) {
+    largest_fetch_.store(static_cast<std::uint64_t>(size), std::memory_order_relaxed);
+  }
+  natsMsgList list{nullptr, 0};
+  // Frees only what handle() did not take, also when it throws.
+  const std::unique_ptr<natsMsgList, void (*)(natsMsgList*)> guard(&list, &natsMsgList_Destroy);
+  jsErrCode code{};
+  const natsStatus status = natsSubscription_Fetch(&list, subscription_, size, config_.fetch_timeout.count(), &code);
+  if (status == NATS_OK) {
+    fetches_.fetch_add(1, std::memory_order_relaxed);
+    messages_.fetch_add(static_cast<std::uint64_t>(list.Count), std::memory_order_relaxed);
+    handle(list);
+  }
+  if (status == NATS_OK || status == NATS_TIMEOUT) return true;  // a timeout: nothing to fetch
+  shared_->metrics.fetch_failed.Increment();
+  shared_->failures.note("JetStream fetch failures",
+                         fmt::format("{} (stream '{}', consumer '{}'): {}", config_.key, config_.stream,
+                                     config_.durable, describe_nats_error(status)));
+  return false;
 }
 
 void JetStreamConsumer::handle(natsMsgList& list) {

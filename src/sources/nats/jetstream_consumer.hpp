@@ -59,6 +59,8 @@ class JetStreamConsumer {
 
  private:
   void run();
+  // One fetch (or one wait for budget). False when the fetch failed and the loop should back off.
+  bool fetch_once();
   int fetch_size() const noexcept;
   void handle(natsMsgList& list);
   void handle_one(natsMsg* msg, natsMsgList& list, int next);

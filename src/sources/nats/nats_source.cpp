@@ -47,7 +47,6 @@ struct NatsSource::Impl {
   std::vector<std::unique_ptr<CoreSubscription>> subscriptions;
   std::vector<std::unique_ptr<JetStreamConsumer>> consumers;
   std::atomic<bool> connected{false};
-  std::atomic<bool> accepting{false};
   std::atomic<bool> stopped{false};
   natsConnStatus last_status = NATS_CONN_STATUS_CONNECTED;  // housekeeping thread only
 };
@@ -106,7 +105,6 @@ void NatsSource::start() {
   impl.dispatcher.start(kHousekeepingTick, [&impl] { impl.housekeeping(); });
   for (const auto& consumer : impl.consumers) consumer->start();
   impl.connected.store(true, std::memory_order_relaxed);
-  impl.accepting.store(true, std::memory_order_release);
   spdlog::info("nats source '{}': connected to {} ({} subscription(s), {} JetStream consumer(s))", impl.context.name,
                impl.connection.servers(), impl.subscriptions.size(), impl.consumers.size());
 }
@@ -117,7 +115,6 @@ bool NatsSource::ready() const noexcept {
 
 void NatsSource::stop_accepting() noexcept {
   if (impl_->stopped.load()) return;
-  impl_->accepting.store(false, std::memory_order_release);
   for (const auto& consumer : impl_->consumers) consumer->stop_fetching();
   for (const auto& subscription : impl_->subscriptions) subscription->drain();
 }
@@ -128,7 +125,6 @@ void NatsSource::stop() noexcept {
 }
 
 void NatsSource::Impl::shut_down() noexcept {
-  accepting.store(false, std::memory_order_release);
   for (const auto& consumer : consumers) consumer->stop_fetching();
   for (const auto& subscription : subscriptions) subscription->drain();
   for (const auto& consumer : consumers) consumer->join();

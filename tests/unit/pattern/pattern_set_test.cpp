@@ -170,6 +170,32 @@ TEST(PatternSetTest, ConcurrentMatchingWithOneContextPerThread) {
   EXPECT_EQ(failures, (std::vector<int>{0, 0, 0, 0}));
 }
 
+TEST(PatternSetTest, EscapedKeysAndValuesAreDecoded) {
+  EXPECT_TRUE(matches(R"({"Ab": {"c d": ["x\"y"]}})", R"({"\u0041b": {"c\u0020d": "x\u0022y"}})"));
+  EXPECT_TRUE(matches(R"({"a": [{"prefix": "tab\t"}]})", R"({"a": "tab\tnext"})"));
+  EXPECT_FALSE(matches(R"({"a": ["x\\y"]})", R"({"a": "x\\\\y"})"));
+}
+
+TEST(PatternSetTest, RepeatedEventKeysFirstOccurrenceWins) {
+  // Reading stops once every field a pattern needs in an object has been seen, so a key repeated
+  // later in the same object is not read (RFC 8259 leaves duplicate names unspecified).
+  EXPECT_TRUE(matches(R"({"a": [1]})", R"({"a": 1, "a": 2})"));
+  EXPECT_FALSE(matches(R"({"a": [2]})", R"({"a": 1, "a": 2})"));
+  // Keys the patterns do not name never stop the walk early.
+  EXPECT_TRUE(matches(R"({"a": [1], "b": [2]})", R"({"a": 1, "x": {"a": 3}, "b": 2})"));
+}
+
+TEST(PatternSetTest, Ipv4LiteralsFollowInetPtonRules) {
+  const std::string pattern = R"({"ip": [{"cidr": "0.0.0.0/0"}]})";
+  for (const char* good : {"0.0.0.0", "255.255.255.255", "1.2.3.4", "10.0.0.10"}) {
+    EXPECT_TRUE(matches(pattern, std::string(R"({"ip": ")") + good + R"("})")) << good;
+  }
+  for (const char* bad : {"256.1.1.1", "1.2.3", "1.2.3.4.", "01.2.3.4", " 1.2.3.4", "1.2.3.4 ", "1..2.3", "1.2.3.1234",
+                          "", "a.b.c.d", "1.2.3.-4"}) {
+    EXPECT_FALSE(matches(pattern, std::string(R"({"ip": ")") + bad + R"("})")) << bad;
+  }
+}
+
 TEST(PatternSetTest, EmptySetMatchesNothing) {
   PatternSet set;
   EXPECT_TRUE(set.empty());
