@@ -12,6 +12,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -93,6 +96,12 @@ struct HttpSource::Impl : std::enable_shared_from_this<Impl> {
       });
       return;
     }
+    serve(std::move(socket));
+    do_accept();
+  }
+
+  // A new connection, accepted here or adopted. On the acceptor's strand.
+  void serve(tcp::socket socket) {
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     // Only this strand increments, so check-then-increment cannot overshoot.
@@ -114,7 +123,6 @@ struct HttpSource::Impl : std::enable_shared_from_this<Impl> {
         socket.close(ignored);
       }
     }
-    do_accept();
   }
 
   asio::io_context& io;
@@ -191,6 +199,33 @@ void HttpSource::stop() noexcept {
 }
 
 std::uint16_t HttpSource::local_port() const noexcept { return impl_->port.load(std::memory_order_relaxed); }
+
+void HttpSource::adopt_connection(int native_socket) noexcept {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (!impl_->listening.load(std::memory_order_relaxed) ||
+      ::getsockname(native_socket, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    ::close(native_socket);
+    return;
+  }
+  bool owned = false;  // once assigned, the socket object closes the descriptor
+  try {
+    tcp::socket socket(asio::make_strand(impl_->io));
+    error_code ec;
+    socket.assign(address.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), native_socket, ec);
+    if (ec) {
+      ::close(native_socket);
+      return;
+    }
+    owned = true;
+    asio::post(impl_->acceptor.get_executor(), [impl = impl_, socket = std::move(socket)]() mutable {
+      impl->serve(std::move(socket));
+    });
+  } catch (const std::exception& error) {
+    if (!owned) ::close(native_socket);
+    spdlog::error("http source '{}': cannot adopt a connection: {}", impl_->state->name, error.what());
+  }
+}
 
 std::unique_ptr<Source> make_http_source(const ConfigNode& node, SourceContext& context) {
   return std::make_unique<HttpSource>(parse_http_source_config(node), context);

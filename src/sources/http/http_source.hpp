@@ -38,6 +38,11 @@ class HttpSource final : public Source {
   // The bound port (useful with `listen: 127.0.0.1:0`); 0 before start().
   std::uint16_t local_port() const noexcept;
 
+  // Serves a TCP connection accepted elsewhere (the gRPC source's multiplexed port) as if this
+  // source had accepted it, max_connections included. Takes ownership of `native_socket` (a
+  // connected stream socket, IPv4 or IPv6), closing it when the source is not listening. Any thread.
+  void adopt_connection(int native_socket) noexcept;
+
  private:
   struct Impl;
   std::shared_ptr<Impl> impl_;

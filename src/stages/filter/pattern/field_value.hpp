@@ -52,7 +52,7 @@ class DerivedForms {
 
  private:
   struct Entry {
-    std::uint32_t value;
+    std::uint32_t value = kNone;
     std::uint32_t fold_begin = kNone;  // offset into fold_arena_, which may reallocate
     std::uint32_t fold_size = 0;
     std::uint8_t ip_state = 0;  // 0 unknown, 1 address, 2 not an address
@@ -62,7 +62,9 @@ class DerivedForms {
     for (Entry& e : entries_) {
       if (e.value == value) return e;
     }
-    return entries_.emplace_back(Entry{value});
+    Entry& added = entries_.emplace_back();
+    added.value = value;
+    return added;
   }
 
   std::vector<Entry> entries_;
