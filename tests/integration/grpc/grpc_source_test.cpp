@@ -2,6 +2,8 @@
 // malformed and invalid input, size limits, deadlines, health, reflection and shutdown.
 
 #include "grpc_harness.hpp"
+
+#include "config/config_node.hpp"
 #include "sources/grpc/event_json.hpp"
 
 #include <fmt/format.h>
