@@ -56,7 +56,8 @@ GrpcSourceConfig parse_grpc_source_config(const ConfigNode& node) {
 
   if (auto multiplex = node.child("multiplex")) {
     const ConfigNode::Endpoint endpoint = multiplex->endpoint("listen", "0.0.0.0:8443");
-    config.multiplex = GrpcMultiplexConfig{endpoint.host, endpoint.port};
+    config.multiplex = GrpcMultiplexConfig{endpoint.host, endpoint.port, multiplex->string("http_source", "http")};
+    if (config.multiplex->http_source.empty()) multiplex->fail("http_source", "must name an HTTP source");
     multiplex->reject_unknown_keys();
   }
 

@@ -27,6 +27,7 @@ struct GrpcTlsConfig {
 struct GrpcMultiplexConfig {
   std::string host = "0.0.0.0";
   std::uint16_t port = 8443;
+  std::string http_source = "http";  // the HTTP source (key under `sources:`) that serves HTTP/1.1 there
 };
 
 struct GrpcSourceConfig {

@@ -200,6 +200,8 @@ void GrpcSource::stop() noexcept {
   impl_->shut_down();
 }
 
+const GrpcSourceConfig& GrpcSource::config() const noexcept { return impl_->state->config; }
+
 std::uint16_t GrpcSource::port() const noexcept { return impl_->port.load(std::memory_order_relaxed); }
 
 std::uint16_t GrpcSource::multiplex_port() const noexcept {

@@ -42,13 +42,16 @@ class GrpcSource final : public Source {
   // Shuts the grpc server down (calls still open after a short grace are cancelled).
   void stop() noexcept override;
 
+  const GrpcSourceConfig& config() const noexcept;
+
   // The bound ports (useful with port 0); 0 before start() or without a multiplexed listener.
   std::uint16_t port() const noexcept;
   std::uint16_t multiplex_port() const noexcept;
 
   // Where the multiplexed port sends HTTP/1.1 connections: takes ownership of a connected,
-  // non-blocking TCP socket (native handle) and serves it, e.g. HttpSource::adopt_connection. Set
-  // before start(); without it HTTP/1.1 clients of that port get a 503 naming the problem.
+  // non-blocking TCP socket (native handle) and serves it, e.g. HttpSource::adopt_connection of the
+  // source named by config().multiplex->http_source. Set before start(); without it HTTP/1.1
+  // clients of that port get a 503 naming the problem.
   using HttpConnectionHandler = std::function<void(int native_socket)>;
   void set_http_handler(HttpConnectionHandler handler);
 

@@ -138,9 +138,15 @@ void MultiplexListener::start(const std::string& host, std::uint16_t port) {
     throw std::runtime_error(fmt::format("{}.multiplex.listen: cannot {} {}:{}: {}", key_, step, host, port,
                                          ec.message()));
   };
-  const auto address = asio::ip::make_address(host, ec);
-  if (ec) fail("parse the address");
-  const tcp::endpoint endpoint(address, port);
+  tcp::endpoint endpoint;
+  if (const auto address = asio::ip::make_address(host, ec); !ec) {
+    endpoint = tcp::endpoint(address, port);
+  } else {
+    tcp::resolver resolver(io_);
+    const auto results = resolver.resolve(host, std::to_string(port), ec);
+    if (ec || results.empty()) fail("resolve");
+    endpoint = results.begin()->endpoint();
+  }
   acceptor_.open(endpoint.protocol(), ec);
   if (ec) fail("open a socket for");
   acceptor_.set_option(asio::socket_base::reuse_address(true), ec);

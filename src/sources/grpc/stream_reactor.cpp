@@ -209,7 +209,16 @@ void StreamCore::handle(Intake intake) {
   // in_pipeline_, which keeps the stream open).
   run(std::move(step));
   if (submit) submit_batch(state_, std::move(intake), std::move(*admitted.lease), shared_from_this());
-  if (wait) wait_for_budget();
+  if (wait) {
+    std::uint64_t suppressed = 0;
+    if (state_->warnings.allow(suppressed)) {
+      const Admission& admission = state_->ingress.admission();
+      spdlog::warn("grpc source '{}': in-flight budget exhausted ({} of {} bytes in use), holding streams back "
+                   "({} similar warnings suppressed)",
+                   state_->name, admission.bytes_in_use(), admission.max_bytes(), suppressed);
+    }
+    wait_for_budget();
+  }
 }
 
 void StreamCore::wait_for_budget() {

@@ -60,6 +60,15 @@ HeadDecision evaluate_request_head(const http::request_header<>& head, const Bod
     return decision;
   }
 
+  // RFC 9110 §15.5.16: a content coding we cannot undo is 415, not a decoding error later.
+  const std::string_view encoding = head[http::field::content_encoding];
+  if (!encoding.empty() && !boost::beast::iequals(encoding, "identity")) {
+    decision.reject = refuse(415, http_error::kUnsupportedMediaType,
+                             fmt::format("Content-Encoding '{}' is not supported: send the body uncompressed", encoding),
+                             framing);
+    return decision;
+  }
+
   const std::string_view content_type = head[http::field::content_type];
   bool has_specversion = false;
   for (const auto& field : head) {

@@ -32,8 +32,9 @@ struct HeadDecision {
 
 // Checks, in this order: bearer token (401/403, before anything else so nothing leaks to an
 // unauthenticated client), path (404; the query string is ignored), method (405), declared size
-// (413), Content-Type (415), ce-* headers (400). A refusal closes the connection when a body was
-// announced, since it is left unread. Binary mode fills `attributes` (cleared first).
+// (413), Content-Encoding and Content-Type (415), ce-* headers (400). A refusal closes the
+// connection when a body was announced, since it is left unread. Binary mode fills `attributes`
+// (cleared first).
 HeadDecision evaluate_request_head(const boost::beast::http::request_header<>& head, const BodyFraming& framing,
                                    const HttpSourceConfig& config, BinaryAttributes& attributes);
 

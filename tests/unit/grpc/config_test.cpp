@@ -46,7 +46,7 @@ TEST(GrpcSourceConfig, EveryKey) {
       "    ack_mode: accepted\n"
       "    keepalive: {time: 30s, timeout: 5s, permit_without_calls: true}\n"
       "    tls: {cert_file: /c.pem, key_file: /k.pem, client_ca_file: /ca.pem}\n"
-      "    multiplex: {listen: \"127.0.0.1:7000\"}\n");
+      "    multiplex: {listen: \"127.0.0.1:7000\", http_source: web}\n");
   EXPECT_EQ(config.listen_address(), "127.0.0.1:6000");
   EXPECT_EQ(config.max_message_bytes, 16u << 20);
   EXPECT_EQ(config.max_concurrent_streams, 8u);
@@ -61,6 +61,15 @@ TEST(GrpcSourceConfig, EveryKey) {
   ASSERT_TRUE(config.multiplex);
   EXPECT_EQ(config.multiplex->host, "127.0.0.1");
   EXPECT_EQ(config.multiplex->port, 7000);
+  EXPECT_EQ(config.multiplex->http_source, "web");
+}
+
+TEST(GrpcSourceConfig, MultiplexDefaults) {
+  const GrpcSourceConfig config = parse("    multiplex: {}\n");
+  ASSERT_TRUE(config.multiplex);
+  EXPECT_EQ(config.multiplex->host, "0.0.0.0");
+  EXPECT_EQ(config.multiplex->port, 8443);
+  EXPECT_EQ(config.multiplex->http_source, "http");
 }
 
 TEST(GrpcSourceConfig, Ipv6ListenIsBracketed) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -121,6 +122,27 @@ TEST(PatternArrays, LargeArraysStayLinear) {
   EXPECT_TRUE(matches(R"({"d": {"a": [{"exists": true}], "b": [{"exists": true}]}})", event));
   EXPECT_TRUE(matches(R"({"d": {"a": [-1], "b": [{"numeric": ["<", 0]}]}})", event));
   EXPECT_FALSE(matches(R"({"d": {"a": [5], "b": [5]}})", event));
+}
+
+TEST(PatternArrays, ExponentialChoicesAreCutOffNotStalled) {
+  // 16 sibling arrays whose elements each offer one of two conditions: 2^16 incomparable
+  // combinations. The search gives up (no match, which is also the true answer here) quickly.
+  std::string pattern = "{";
+  std::string unsatisfiable = "{";
+  std::string satisfiable = "{";
+  for (int i = 0; i < 16; ++i) {
+    const std::string name = "a" + std::to_string(i);
+    pattern += std::string(i ? "," : "") + "\"" + name + R"(": {"p": [1], "q": [1]})";
+    unsatisfiable += std::string(i ? "," : "") + "\"" + name + R"(": [{"p": 1}, {"q": 1}])";
+    satisfiable += std::string(i ? "," : "") + "\"" + name + R"(": [{"p": 1}, {"q": 1}, {"p": 1, "q": 1}])";
+  }
+  pattern += "}";
+  unsatisfiable += "}";
+  satisfiable += "}";
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(matches(pattern, unsatisfiable));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_TRUE(matches(pattern, satisfiable));
 }
 
 }  // namespace

@@ -114,6 +114,17 @@ TEST(EvaluateRequestHead, UnsupportedMediaTypeIs415) {
   EXPECT_EQ(wrapped.mode, ContentMode::plain_json);
 }
 
+TEST(EvaluateRequestHead, CompressedBodyIs415) {
+  Request request = post("/", "application/cloudevents+json");
+  request.head.set(http::field::content_encoding, "gzip");
+  const HeadDecision decision = evaluate(request, HttpSourceConfig{});
+  ASSERT_TRUE(decision.reject);
+  EXPECT_EQ(decision.reject->status, 415u);
+  EXPECT_NE(decision.reject->body.find("gzip"), std::string::npos);
+  request.head.set(http::field::content_encoding, "Identity");
+  EXPECT_FALSE(evaluate(request, HttpSourceConfig{}).reject);
+}
+
 TEST(EvaluateRequestHead, BinaryModeCollectsDecodedAttributes) {
   Request request = post("/", "application/json; charset=utf-8");
   request.head.set("ce-specversion", "1.0");

@@ -61,6 +61,7 @@ bool ArrayConsistency::satisfiable(std::span<const ArrayContext> contexts, std::
         for (const State& option : options_) {
           insert_pareto(next_family_, State{mine.satisfied | option.satisfied, mine.alive | option.alive});
         }
+        if (next_family_.size() > kMaxStates) return false;
       }
       family_.swap(next_family_);
       absent_below |= group.absent_below;
@@ -83,6 +84,7 @@ bool ArrayConsistency::satisfiable(std::span<const ArrayContext> contexts, std::
       // Choosing an element means using a value in it; with nothing chosen it hides nothing.
       if (state.satisfied != 0) insert_pareto(group->options, state);
     }
+    if (group->options.size() > kMaxStates) return false;
   }
   return false;  // unreachable: the root is always processed last
 }

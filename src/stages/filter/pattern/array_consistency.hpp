@@ -27,6 +27,12 @@ struct ContextHit {
 
 class ArrayConsistency {
  public:
+  // Choosing one element per array so that every condition is met is a covering problem, so a
+  // crafted event (many sibling arrays, each offering incomparable choices) could make the set of
+  // partial choices grow exponentially. Past this many partial choices at one element the
+  // pattern is treated as not matching the event rather than stalling a worker.
+  static constexpr std::size_t kMaxStates = 256;
+
   // `root_satisfied`: conditions met by values outside any array element (compatible with all).
   // Absent-field values outside any element must be rejected by the caller beforehand.
   bool satisfiable(std::span<const ArrayContext> contexts, std::span<const ContextHit> hits,

@@ -74,6 +74,26 @@ bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '
 
 NumberParse parse_json_number(std::string_view token, double& value) {
   while (!token.empty() && is_json_space(token.back())) token.remove_suffix(1);
+  // Fast path for the common small integer (counters, keys, ids): exact in a double below 2^53.
+  {
+    const bool negative = !token.empty() && token.front() == '-';
+    const std::string_view digits = token.substr(negative ? 1 : 0);
+    if (!digits.empty() && digits.size() <= 15 && (digits.size() == 1 || digits.front() != '0')) {
+      std::uint64_t integer = 0;
+      bool all_digits = true;
+      for (const char c : digits) {
+        if (!is_digit(c)) {
+          all_digits = false;
+          break;
+        }
+        integer = integer * 10 + static_cast<std::uint64_t>(c - '0');
+      }
+      if (all_digits) {
+        value = negative ? -static_cast<double>(integer) : static_cast<double>(integer);
+        return NumberParse::ok;
+      }
+    }
+  }
   const std::size_t length = json_number_length(token);
   if (length == 0 || length != token.size()) return NumberParse::invalid;
   const auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), value);
