@@ -47,10 +47,10 @@ error_code read_scalar(Source& source, json_type type, std::uint32_t field, std:
     case json_type::string: {
       value.type = ValueType::string;
       // Strings without escapes are used in place; only escaped ones are unescaped (copied).
-      const char* start = raw_token(source).data() + 1;
-      const std::size_t end = find_quote_or_backslash(start);
-      if (start[end] == '"') {
-        value.text = std::string_view(start, end);
+      const std::string_view token = raw_token(source);
+      const std::size_t end = token.empty() ? 0 : find_quote_or_backslash(token.data() + 1);
+      if (!token.empty() && token[0] == '"' && token.data()[1 + end] == '"') {
+        value.text = std::string_view(token.data() + 1, end);
       } else if (const auto error = source.get_string().get(value.text)) {
         return error;
       }

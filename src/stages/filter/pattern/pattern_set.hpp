@@ -7,9 +7,11 @@
 // matched as the JSON object {"id", "source", "specversion", "type", "datacontenttype",
 // "dataschema", "subject", "time", <extensions>, "data": <data JSON>}.
 //
-// Cost per event: one On Demand pass over the parts of the event some pattern names, one hash
-// probe per extracted value (per distinct prefix/suffix length), then a full check of only the
-// candidate patterns. It does not grow with the number of routes that cannot match.
+// Cost per event: one On Demand pass over the parts of the event some pattern names (`data` only
+// when a candidate route needs it), an index lookup per extracted value (hash probe; radix-tree
+// walk for prefixes and suffixes), then a full check of only the candidate patterns. It does not
+// grow with the number of routes that cannot match. See README.md in this folder for the
+// semantics chosen where the references are silent.
 
 #include <cstdint>
 #include <memory>
@@ -44,7 +46,8 @@ class PatternSet {
 
   // Matching: const and thread-safe once building is done; each thread brings its own
   // FilterContext (per-thread matcher scratch lives in a thread_local, so a thread must not
-  // re-enter match from inside itself). `matched` is cleared, then receives the matched rule ids
+  // re-enter match from inside itself). The first match after add() builds the index (under a
+  // mutex; later matches take no lock). `matched` is cleared, then receives the matched rule ids
   // in ascending order. Returns false (and nothing matched) when the JSON is malformed. No
   // exceptions on this path except std::bad_alloc.
   bool match_json(std::string_view json, Padding padding, FilterContext& context,
