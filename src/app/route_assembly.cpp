@@ -1,7 +1,6 @@
 #include "app/route_assembly.hpp"
 
 #include "stages/filter/cesql/cesql_filter.hpp"
-#include "stages/filter/pattern/pattern_filter.hpp"
 #include "stages/route/batch_processor.hpp"
 #include "stages/route/config.hpp"
 #include "stages/route/router.hpp"
@@ -12,33 +11,21 @@
 namespace sluice {
 namespace {
 
-// JSON `data` always lies inside the batch's padded input buffer (the decoder keeps it as a view
-// of the body), so filters may parse it in place.
-std::unique_ptr<EventFilter> make_filter(const RouteSpec& spec) {
-  std::unique_ptr<EventFilter> match;
-  std::unique_ptr<EventFilter> where;
-  if (!spec.match_json.empty()) {
-    try {
-      match = std::make_unique<pattern::PatternFilter>(spec.match_json, pattern::Padding::present);
-    } catch (const std::invalid_argument& error) {
-      throw ConfigError(fmt::format("route '{}': match: {}", spec.name, error.what()));
-    }
+// `where:` as a CESQL filter. JSON `data` always lies inside the batch's padded input buffer (the
+// decoder keeps it as a view of the body), so it is parsed in place. `match:` patterns are compiled
+// by make_router into one PatternSet for all routes.
+std::unique_ptr<EventFilter> make_where_filter(const RouteSpec& spec) {
+  if (spec.where.empty()) return nullptr;
+  try {
+    auto filter = cesql::CesqlFilter::compile(spec.where, cesql::CesqlOptions{.data_is_padded = true});
+    for (const auto& warning : filter->warnings()) spdlog::warn("route '{}': where: {}", spec.name, warning);
+    return filter;
+  } catch (const std::invalid_argument& error) {
+    throw ConfigError(fmt::format("route '{}': where: {}", spec.name, error.what()));
   }
-  if (!spec.where.empty()) {
-    try {
-      auto filter = cesql::CesqlFilter::compile(spec.where, cesql::CesqlOptions{.data_is_padded = true});
-      for (const auto& warning : filter->warnings()) spdlog::warn("route '{}': where: {}", spec.name, warning);
-      where = std::move(filter);
-    } catch (const std::invalid_argument& error) {
-      throw ConfigError(fmt::format("route '{}': where: {}", spec.name, error.what()));
-    }
-  }
-  if (match && where) return all_of(std::move(match), std::move(where));
-  return match ? std::move(match) : std::move(where);
 }
 
 }  // namespace
-
 std::shared_ptr<const Router> build_router(const ConfigNode& root, const std::vector<std::unique_ptr<Sink>>& sinks) {
   std::vector<std::string> names;
   for (const auto& sink : sinks) names.emplace_back(sink->name());
@@ -56,7 +43,7 @@ std::shared_ptr<const Router> build_router(const ConfigNode& root, const std::ve
     }
     return nullptr;
   };
-  return std::make_shared<const Router>(build_routes(specs, lookup, make_filter));
+  return make_router(specs, lookup, make_where_filter);
 }
 
 BatchProcessorFactory make_processor_factory(std::shared_ptr<const Router> router, const ProcessConfig& process) {

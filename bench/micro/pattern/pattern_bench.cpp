@@ -8,11 +8,13 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "stages/filter/filter_context.hpp"
+#include "stages/filter/pattern/pattern_filter.hpp"
 #include "stages/filter/pattern/pattern_set.hpp"
 
 namespace {
@@ -90,12 +92,12 @@ std::vector<BenchEvent> make_events(std::size_t count) {
 
 std::string quoted(const std::string& text) { return "\"" + text + "\""; }
 
-PatternSet make_routes(std::size_t count) {
+std::vector<std::string> route_patterns(std::size_t count) {
   std::mt19937 random(7);
   // With many routes the subject catalogue grows too, so each subject is shared by a few routes.
   const std::size_t catalogue = std::max<std::size_t>(kEventTypes.size(), count / 5);
   const auto subject = [&] { return quoted(subject_for(random() % catalogue)); };
-  PatternSet set;
+  std::vector<std::string> patterns;
   for (std::size_t i = 0; i < count; ++i) {
     std::string pattern;
     switch (count == 1 ? 1 : random() % 10) {
@@ -129,8 +131,15 @@ PatternSet make_routes(std::size_t count) {
                   R"(}],"data":{"Datacenter":{"Name":[{"exists":true}]}}})";
         break;
     }
-    set.add(static_cast<std::uint32_t>(i), pattern);
+    patterns.push_back(std::move(pattern));
   }
+  return patterns;
+}
+
+PatternSet make_routes(std::size_t count) {
+  PatternSet set;
+  std::uint32_t id = 0;
+  for (const std::string& pattern : route_patterns(count)) set.add(id++, pattern);
   return set;
 }
 
@@ -180,6 +189,28 @@ void BM_MatchStructuredJson(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 BENCHMARK(BM_MatchStructuredJson)->Arg(1)->Arg(100)->Arg(10000);
+
+// The same routes as one PatternFilter each, evaluated one after another (what a router that
+// holds one EventFilter per route does): every route re-reads the event.
+void BM_PerRouteFilters(benchmark::State& state) {
+  const auto routes = static_cast<std::size_t>(state.range(0));
+  std::vector<std::string> patterns = route_patterns(routes);
+  std::vector<std::unique_ptr<sluice::pattern::PatternFilter>> filters;
+  for (const std::string& pattern : patterns) {
+    filters.push_back(std::make_unique<sluice::pattern::PatternFilter>(pattern, Padding::present));
+  }
+  const std::vector<BenchEvent> events = make_events(256);
+  FilterContext context;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const Event& event = events[i++ & 255].event;
+    std::size_t matches = 0;
+    for (const auto& filter : filters) matches += filter->matches(event, context) ? 1 : 0;
+    benchmark::DoNotOptimize(matches);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_PerRouteFilters)->Arg(1)->Arg(100);
 
 void BM_CompileRoutes(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(make_routes(static_cast<std::size_t>(state.range(0))));

@@ -2,6 +2,7 @@
 
 #include "config/config_node.hpp"
 #include "stages/filter/filter_context.hpp"
+#include "stages/filter/pattern/pattern_set.hpp"
 
 #include <sluice/core/sink_queue.hpp>
 
@@ -53,7 +54,12 @@ class AllOf final : public EventFilter {
 
 }  // namespace
 
-Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {
+Router::~Router() = default;
+
+Router::Router(std::vector<Route> routes) : Router(std::move(routes), nullptr) {}
+
+Router::Router(std::vector<Route> routes, std::unique_ptr<pattern::PatternSet> patterns)
+    : routes_(std::move(routes)), patterns_(std::move(patterns)) {
   if (routes_.size() > std::numeric_limits<std::uint16_t>::max()) {
     throw std::invalid_argument(fmt::format("too many routes ({}; at most {})", routes_.size(),
                                             std::numeric_limits<std::uint16_t>::max()));
@@ -71,8 +77,16 @@ Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {
 
 void Router::matching_routes(const Event& event, FilterContext& context, std::vector<std::uint16_t>& matched) const {
   matched.clear();
+  std::vector<std::uint32_t>& hits = context.pattern_hits;
+  hits.clear();
+  // JSON data lies in the batch's padded body (the decoder keeps it as a view), so it is read in
+  // place. Malformed data leaves no hits: no pattern route matches.
+  if (patterns_ && !patterns_->match_event(event, pattern::Padding::present, context, hits)) hits.clear();
   for (std::size_t index = 0; index < routes_.size(); ++index) {
     const Route& route = routes_[index];
+    if (route.has_pattern && !std::binary_search(hits.begin(), hits.end(), static_cast<std::uint32_t>(index))) {
+      continue;
+    }
     if (route.filter && !route.filter->matches(event, context)) continue;
     matched.push_back(static_cast<std::uint16_t>(index));
     if (!route.continue_matching) return;
@@ -180,6 +194,25 @@ std::vector<Route> build_routes(const std::vector<RouteSpec>& specs, const SinkL
     routes.push_back(std::move(route));
   }
   return routes;
+}
+
+std::shared_ptr<const Router> make_router(const std::vector<RouteSpec>& specs, const SinkLookup& sinks,
+                                          const FilterFactory& where_filters) {
+  std::vector<RouteSpec> without_match = specs;
+  for (RouteSpec& spec : without_match) spec.match_json.clear();
+  std::vector<Route> routes = build_routes(without_match, sinks, where_filters);
+  auto patterns = std::make_unique<pattern::PatternSet>();
+  for (std::size_t index = 0; index < specs.size(); ++index) {
+    if (specs[index].match_json.empty()) continue;
+    try {
+      patterns->add(static_cast<std::uint32_t>(index), specs[index].match_json);
+    } catch (const std::invalid_argument& error) {
+      throw ConfigError(fmt::format("routes: route '{}': match: {}", specs[index].name, error.what()));
+    }
+    routes[index].has_pattern = true;
+  }
+  if (patterns->empty()) patterns.reset();
+  return std::make_shared<const Router>(std::move(routes), std::move(patterns));
 }
 
 std::unique_ptr<EventFilter> all_of(std::unique_ptr<EventFilter> first, std::unique_ptr<EventFilter> second) {

@@ -22,6 +22,9 @@
 #include <vector>
 
 namespace sluice {
+namespace pattern {
+class PatternSet;
+}
 
 class SinkQueue;
 struct FilterContext;
@@ -33,14 +36,19 @@ struct Route {
   std::optional<Template> key;    // absent: the `partitionkey` extension, else no key
   bool continue_matching = false;
   WhenFull when_full = WhenFull::block;
-  std::unique_ptr<EventFilter> filter;  // null: every event matches
+  std::unique_ptr<EventFilter> filter;  // null: every event matches (as far as `where` goes)
+  bool has_pattern = false;             // its `match` is in the router's PatternSet
 };
 
 class Router {
  public:
   // Throws std::invalid_argument when a route has no sink, a null sink, or there are more routes
   // than OutRecord::route_index can number.
+  // `patterns` holds the `match` pattern of every route with has_pattern, under its route index;
+  // one pass over an event then answers for all of them.
+  Router(std::vector<Route> routes, std::unique_ptr<pattern::PatternSet> patterns);
   explicit Router(std::vector<Route> routes);
+  ~Router();
 
   // Appends one OutRecord per (matching route, sink) to batch.records (cleared first) and counts
   // events that match no route in batch.filtered. Routes are tried in order; a match stops the
@@ -52,13 +60,13 @@ class Router {
   const std::vector<Route>& routes() const noexcept { return routes_; }
 
  private:
-  // The seam for a pattern set that matches every route in one pass: today, each route's own
-  // filter in order.
+  // Routes in order whose `match` (one PatternSet pass for all routes) and `where` hold.
   void matching_routes(const Event& event, FilterContext& context, std::vector<std::uint16_t>& matched) const;
   std::optional<BatchOutcome> append_records(IngressBatch& batch, std::size_t event_index, std::uint16_t route_index,
                                              DataFieldValues& data) const;
 
   std::vector<Route> routes_;
+  std::unique_ptr<pattern::PatternSet> patterns_;
   DataFieldSet data_fields_;
   std::size_t max_fanout_ = 1;
 };
@@ -73,6 +81,12 @@ using FilterFactory = std::function<std::unique_ptr<EventFilter>(const RouteSpec
 // filter the factory cannot build (or a spec with match/where but no factory), or a bad template.
 std::vector<Route> build_routes(const std::vector<RouteSpec>& specs, const SinkLookup& sinks,
                                 const FilterFactory& filters);
+
+// The router for a configuration: `where` filters from `where_filters` (CESQL), and every route's
+// `match` compiled into one PatternSet so that matching 100 routes costs about one pass over the
+// event instead of 100 (bench/micro/pattern). Throws ConfigError naming the route.
+std::shared_ptr<const Router> make_router(const std::vector<RouteSpec>& specs, const SinkLookup& sinks,
+                                          const FilterFactory& where_filters);
 
 // A filter that holds when both do (for routes with `match` and `where`).
 std::unique_ptr<EventFilter> all_of(std::unique_ptr<EventFilter> first, std::unique_ptr<EventFilter> second);

@@ -311,5 +311,65 @@ TEST(StageProcessor, DecodeOptionsReachTheDecoder) {
   EXPECT_EQ(outcome->error_index, 1);
 }
 
+// All routes' `match` patterns in one PatternSet, combined with `where` and `continue`.
+TEST_F(RouterTest, MakeRouterMatchesPatternsInOnePassWithWhereAndContinue) {
+  auto spec = [](std::string name, std::string to, std::string match, std::string where, bool continue_matching) {
+    RouteSpec route;
+    route.name = std::move(name);
+    route.to = {std::move(to)};
+    route.match_json = std::move(match);
+    route.where = std::move(where);
+    route.continue_matching = continue_matching;
+    return route;
+  };
+  const std::vector<RouteSpec> specs = {
+      spec("power", "kafka", R"({"type":[{"prefix":"vm.power"}],"data":{"Vm":{"Name":[{"prefix":"web-"}]}}})", "",
+           true),
+      spec("both", "rabbit", R"({"type":["vm.power.on"]})", "subject = 'keep'", false),
+      spec("rest", "archive", "", "", false)};
+  const SinkLookup sinks = [&](std::string_view name) -> SinkQueue* {
+    if (name == "kafka") return &kafka_;
+    if (name == "rabbit") return &rabbit_;
+    if (name == "archive") return &archive_;
+    return nullptr;
+  };
+  // A stand-in for CESQL: only `subject = 'keep'` is used here.
+  const FilterFactory where = [](const RouteSpec& from) -> std::unique_ptr<EventFilter> {
+    if (from.where.empty()) return nullptr;
+    struct SubjectIsKeep final : EventFilter {
+      bool matches(const Event& event, FilterContext&) const override { return event.subject == "keep"; }
+    };
+    return std::make_unique<SubjectIsKeep>();
+  };
+  const auto router = make_router(specs, sinks, where);
+  auto batch = decoded({
+      event("1", "vm.power.on", R"(,"subject":"keep","data":{"Vm":{"Name":"web-1"}})"),  // power, both
+      event("2", "vm.power.on", R"(,"subject":"drop","data":{"Vm":{"Name":"web-2"}})"),  // power, rest
+      event("3", "vm.power.on", R"(,"subject":"keep","data":{"Vm":{"Name":"db-1"}})"),   // both
+      event("4", "host.down"),                                                             // rest
+  });
+  ASSERT_FALSE(router->route(**batch, context_));
+  std::vector<std::pair<std::string, std::string_view>> got;
+  for (const OutRecord& record : (*batch)->records) got.emplace_back(record.sink->sink_name(), record.event->id);
+  const std::vector<std::pair<std::string, std::string_view>> expected = {
+      {"kafka", "1"}, {"rabbit", "1"}, {"kafka", "2"}, {"archive", "2"}, {"rabbit", "3"}, {"archive", "4"}};
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ((*batch)->filtered, 0u);
+}
+
+TEST_F(RouterTest, MakeRouterRejectsAnInvalidPatternNamingTheRoute) {
+  RouteSpec bad;
+  bad.name = "broken";
+  bad.to = {"kafka"};
+  bad.match_json = R"({"type":[{"wildcard":"a**b"}]})";
+  const SinkLookup sinks = [&](std::string_view) -> SinkQueue* { return &kafka_; };
+  try {
+    make_router({bad}, sinks, nullptr);
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& error) {
+    EXPECT_NE(std::string(error.what()).find("route 'broken': match: pattern:"), std::string::npos) << error.what();
+  }
+}
+
 }  // namespace
 }  // namespace sluice
