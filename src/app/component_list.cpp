@@ -4,15 +4,17 @@
 #include "sinks/console/console_sink.hpp"
 #include "sinks/kafka/kafka_sink.hpp"
 #include "sources/http/http_source.hpp"
+#include "sources/nats/nats_source.hpp"
 
 namespace sluice {
 
 // A new component is one folder and one line in one of these tables.
 
 std::unique_ptr<Source> make_source(const ConfigNode& node, SourceContext& context) {
-  if (!node.has("type")) node.fail("type", "is required (one of: http)");
-  const std::string type = node.choice("type", "", {"http"});
+  if (!node.has("type")) node.fail("type", "is required (one of: http, nats)");
+  const std::string type = node.choice("type", "", {"http", "nats"});
   if (type == "http") return make_http_source(node, context);
+  if (type == "nats") return make_nats_source(node, context);
   return nullptr;
 }
 
