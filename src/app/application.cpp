@@ -7,6 +7,8 @@
 #include "app/pipeline_config.hpp"
 #include "app/route_assembly.hpp"
 #include "config/config_node.hpp"
+#include "sources/grpc/grpc_source.hpp"
+#include "sources/http/http_source.hpp"
 
 #include <sluice/core/pipeline.hpp>
 #include <sluice/core/telemetry.hpp>
@@ -32,6 +34,7 @@ class Application {
     pipeline_ = std::make_unique<Pipeline>(
         process_.pipeline, telemetry_, make_processor_factory(std::move(router), process_));
     build_sources(root);
+    connect_multiplexed_ports();
     AdminConfig admin_config = parse_admin_config(root);
     admin_ = std::make_unique<AdminServer>(io_, std::move(admin_config), telemetry_,
                                            [this](std::string& detail) { return ready(detail); });
@@ -108,6 +111,25 @@ class Application {
       node->reject_unknown_keys();
     }
     section->reject_unknown_keys();
+  }
+
+  // A gRPC source with `multiplex:` serves one port for gRPC and HTTP/1.1: it hands the HTTP
+  // connections it recognises to the HTTP source named by `multiplex.http_source`.
+  void connect_multiplexed_ports() {
+    for (auto& source : sources_) {
+      auto* grpc = dynamic_cast<GrpcSource*>(source.get());
+      if (grpc == nullptr || !grpc->config().multiplex) continue;
+      const std::string& wanted = grpc->config().multiplex->http_source;
+      HttpSource* http = nullptr;
+      for (auto& other : sources_) {
+        if (other->name() == wanted) http = dynamic_cast<HttpSource*>(other.get());
+      }
+      if (http == nullptr) {
+        throw ConfigError(fmt::format("sources.{}.multiplex.http_source: '{}' is not an HTTP source", grpc->name(),
+                                      wanted));
+      }
+      grpc->set_http_handler([http](int native_socket) { http->adopt_connection(native_socket); });
+    }
   }
 
   bool ready(std::string& detail) const {

@@ -318,7 +318,7 @@ class Lifecycle(unittest.TestCase):
             text = f.read()
         http_port, admin_port = free_port(), free_port()
         text = text.replace('"0.0.0.0:8080"', f'"127.0.0.1:{http_port}"').replace(
-            '"0.0.0.0:9600"', f'"127.0.0.1:{admin_port}"')
+            '"0.0.0.0:9600"', f'"127.0.0.1:{admin_port}"').replace('"0.0.0.0:50051"', f'"127.0.0.1:{free_port()}"')
         sluice = Sluice(ARGS.sluice, text)
         try:
             sluice.start(admin_port)

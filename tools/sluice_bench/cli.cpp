@@ -50,13 +50,15 @@ CliStatus parse_cli(int argc, const char* const* argv, CliOptions& out) {
   double max_run_time = 600;
   double progress = 1;
   int pid = 0;
+  AmqpVerifyOptions amqp;
+  unsigned amqp_prefetch = amqp.prefetch;
 
   po::options_description desc(
       "sluice-bench: load generator and end-to-end verifier for sluice\n\n"
       "Sends CloudEvents over N keep-alive connections (one request in flight on each), counts\n"
-      "acknowledgements, measures ack latency, and with --kafka-* checks that every acknowledged\n"
-      "event reached the topic. Exit: 0 ok, 1 acknowledged events missing (loss), 2 usage,\n"
-      "3 the run could not be done (nothing acknowledged, unreachable broker).\n\nOptions");
+      "acknowledgements, measures ack latency, and with --kafka-* or --amqp-* checks that every\n"
+      "acknowledged event reached the topic or exchange. Exit: 0 ok, 1 acknowledged events missing\n"
+      "(loss), 2 usage, 3 the run could not be done (nothing acknowledged, unreachable broker).\n\nOptions");
   // clang-format off
   desc.add_options()
     ("help,h", "this help")
@@ -76,6 +78,13 @@ CliStatus parse_cli(int argc, const char* const* argv, CliOptions& out) {
     ("kafka-topic", po::value(&topic), "topic sluice publishes to")
     ("kafka-format", po::value(&kafka_format)->default_value(kafka_format),
      "where the id is: auto (ce_id header, else JSON value)|structured|binary")
+    ("amqp-url", po::value(&amqp.url),
+     "verify against this RabbitMQ (amqp://user:password@host:port/vhost); off when not given")
+    ("amqp-exchange", po::value(&amqp.exchange), "exchange sluice publishes to (declared by sluice; waited for)")
+    ("amqp-binding", po::value(&amqp.binding)->default_value(amqp.binding), "binding key of the verifier's queue")
+    ("amqp-header-prefix", po::value(&amqp.header_prefix)->default_value(amqp.header_prefix),
+     "binary mode: the id is header <prefix>id (structured mode: the JSON \"id\")")
+    ("amqp-prefetch", po::value(&amqp_prefetch)->default_value(amqp_prefetch), "the verifier's basic.qos window")
     ("verify-timeout", po::value(&verify_timeout)->default_value(verify_timeout),
      "seconds to wait after the load for every acknowledged event to be seen")
     ("sluice-pid", po::value(&pid), "report this process' CPU per event and peak RSS")
@@ -153,6 +162,14 @@ CliStatus parse_cli(int argc, const char* const* argv, CliOptions& out) {
       return fail("unknown --kafka-format '" + kafka_format + "' (auto|structured|binary)");
     }
     out.verify = std::move(v);
+  }
+  if (amqp.url.empty() != amqp.exchange.empty()) return fail("--amqp-url and --amqp-exchange go together");
+  if (!amqp.url.empty()) {
+    if (out.verify) return fail("verify against Kafka or RabbitMQ, not both");
+    if (amqp_prefetch == 0 || amqp_prefetch > 65535) return fail("--amqp-prefetch must be 1..65535");
+    amqp.prefetch = static_cast<std::uint16_t>(amqp_prefetch);
+    amqp.run_id = out.run_id;
+    out.amqp_verify = std::move(amqp);
   }
   if (vm.count("sluice-pid")) {
     if (pid <= 0) return fail("--sluice-pid must be a process id");

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "amqp_verifier.hpp"
 #include "http_content.hpp"
 #include "kafka_verifier.hpp"
 #include "load_plan.hpp"
@@ -19,6 +20,7 @@ struct CliOptions {
   LoadPlan plan;
   std::string run_id;
   std::optional<VerifyOptions> verify;   // set when --kafka-brokers and --kafka-topic are given
+  std::optional<AmqpVerifyOptions> amqp_verify;  // set when --amqp-url and --amqp-exchange are given
   Seconds verify_timeout{30};
   std::optional<int> sluice_pid;
   bool json = false;

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "amqp_verifier.hpp"
 #include "cli.hpp"
 #include "http_load.hpp"
 #include "kafka_verifier.hpp"
@@ -37,9 +38,22 @@ extern "C" void on_signal(int sig) {
   std::signal(sig, SIG_DFL);
 }
 
+// Whichever verifier the command line asked for (Kafka or RabbitMQ; cli.cpp forbids both).
+struct Verifier {
+  std::unique_ptr<KafkaVerifier> kafka;
+  std::unique_ptr<AmqpVerifier> amqp;
+
+  bool active() const { return kafka || amqp; }
+  const char* name() const { return amqp ? "RabbitMQ" : "Kafka"; }
+  std::uint64_t seen() const { return amqp ? amqp->seen() : kafka ? kafka->seen() : 0; }
+  VerifyResult finish(const IdSet& acked, Seconds timeout) {
+    return amqp ? amqp->finish(acked, timeout) : kafka->finish(acked, timeout);
+  }
+};
+
 // Forwards a signal to the schedule and prints progress lines. The load itself never polls the
 // signal flag, so all stop handling stays in one place.
-void monitor(const std::stop_token& stop, Schedule& schedule, const LiveCounters& live, const KafkaVerifier* verifier,
+void monitor(const std::stop_token& stop, Schedule& schedule, const LiveCounters& live, const Verifier& verifier,
              Seconds progress_interval) {
   const Clock::time_point start = Clock::now();
   Clock::time_point next_print = start + std::chrono::duration_cast<Clock::duration>(progress_interval);
@@ -59,7 +73,8 @@ void monitor(const std::stop_token& stop, Schedule& schedule, const LiveCounters
                              Seconds(now - start).count(), acked, rate, live.requests.load(std::memory_order_relaxed),
                              live.events_rejected.load(std::memory_order_relaxed),
                              live.requests_failed.load(std::memory_order_relaxed),
-                             verifier ? fmt::format("  kafka seen {:>12}", verifier->seen()) : std::string());
+                             verifier.active() ? fmt::format("  {} seen {:>12}", verifier.name(), verifier.seen())
+                                               : std::string());
   }
 }
 
@@ -101,11 +116,12 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, on_signal);
   std::signal(SIGPIPE, SIG_IGN);  // a server closing mid-write is an error code, not a death
 
-  std::unique_ptr<KafkaVerifier> verifier;
-  if (cli.verify) {
+  Verifier verifier;
+  if (cli.verify || cli.amqp_verify) {
     std::string error;
-    verifier = KafkaVerifier::start(*cli.verify, error);
-    if (!verifier) {
+    if (cli.verify) verifier.kafka = KafkaVerifier::start(*cli.verify, error);
+    if (cli.amqp_verify) verifier.amqp = AmqpVerifier::start(*cli.amqp_verify, error);
+    if (!verifier.active()) {
       std::cerr << "sluice-bench: " << error << "\n";
       return kExitFailed;
     }
@@ -130,7 +146,7 @@ int main(int argc, char** argv) {
   LoadResult load;
   {
     std::jthread watcher([&](std::stop_token stop) {
-      monitor(stop, schedule, live, verifier.get(), cli.progress_interval);
+      monitor(stop, schedule, live, verifier, cli.progress_interval);
     });
     load = run_load(cli, events, schedule, live);
   }
@@ -142,12 +158,13 @@ int main(int argc, char** argv) {
     sampler->stop();
     report.sluice = sampler->usage(load.measure_start, load.measure_end);
   }
-  if (verifier) {
+  if (verifier.active()) {
     if (cli.progress_interval.count() > 0) {
-      std::cerr << fmt::format("load done; waiting up to {:.0f} s for {} acknowledged events in Kafka\n",
-                               cli.verify_timeout.count(), load.acked.size());
+      std::cerr << fmt::format("load done; waiting up to {:.0f} s for {} acknowledged events in {}\n",
+                               cli.verify_timeout.count(), load.acked.size(), verifier.name());
     }
-    report.verify = verifier->finish(load.acked, cli.verify_timeout);
+    report.verify = verifier.finish(load.acked, cli.verify_timeout);
+    report.verify_target = verifier.name();
   }
   report.bench_cpu_seconds = self_cpu_seconds() - cpu_before;
 
@@ -156,14 +173,16 @@ int main(int argc, char** argv) {
     report.verdict = "FAILED: " + load.fatal_error;
   } else if (report.verify && report.verify->missing > 0) {
     report.exit_code = kExitLoss;
-    report.verdict = fmt::format("LOSS: {} acknowledged events missing from Kafka", report.verify->missing);
+    report.verdict =
+        fmt::format("LOSS: {} acknowledged events missing from {}", report.verify->missing, verifier.name());
     if (report.verify->skipped_offsets > 0) report.verdict += " (inconclusive: the verifier fell behind retention)";
   } else if (load.total.events_acked == 0) {
     report.exit_code = kExitFailed;
     report.verdict = "FAILED: no event was acknowledged";
   } else {
     report.exit_code = kExitOk;
-    report.verdict = report.verify ? "OK: every acknowledged event is in Kafka" : "OK (not verified)";
+    report.verdict = report.verify ? fmt::format("OK: every acknowledged event is in {}", verifier.name())
+                                   : std::string("OK (not verified)");
   }
 
   if (cli.json) {

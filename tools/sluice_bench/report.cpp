@@ -149,7 +149,7 @@ void print_table(std::ostream& out, const Report& r) {
 
   if (r.verify) {
     const VerifyResult& v = *r.verify;
-    out << "\nverification (Kafka)\n";
+    out << "\nverification (" << r.verify_target << ")\n";
     out << fmt::format("  acknowledged {}  seen {}  MISSING {}  duplicates {}  unacked-but-seen {}\n", v.acked, v.seen,
                        v.missing, v.duplicates, v.unacked_seen);
     out << fmt::format("  messages consumed {}  foreign {}  consumer errors {}  waited {:.2f} s after load\n", v.messages,
@@ -206,6 +206,7 @@ void print_json(std::ostream& out, const Report& r) {
   if (r.verify) {
     const VerifyResult& v = *r.verify;
     boost::json::object j;
+    j["target"] = r.verify_target;
     j["acked"] = v.acked;
     j["seen"] = v.seen;
     j["missing"] = v.missing;

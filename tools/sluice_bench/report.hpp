@@ -31,6 +31,7 @@ struct Report {
   RunInfo info;
   const LoadResult* load = nullptr;
   std::optional<VerifyResult> verify;
+  std::string verify_target = "Kafka";  // where `verify` looked: Kafka or RabbitMQ
   std::optional<ProcessUsage> sluice;
   double bench_cpu_seconds = 0;  // the bench's own CPU over the whole run, verifier included
   int exit_code = 0;

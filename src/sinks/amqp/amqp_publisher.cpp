@@ -512,21 +512,36 @@ void AmqpPublisher::fail_now(OutRecord* record, DeliveryStatus status, std::stri
 
 void AmqpPublisher::complete_settled() {
   if (settled_.empty()) return;
+  // Metrics first: completing a record may answer its client, who must then see it counted.
   std::uint64_t delivered = 0;
   std::uint64_t delivered_bytes = 0;
   std::uint64_t dropped = 0;
   std::optional<Clock::time_point> first_acked;
   for (const Settled& entry : settled_) {
+    if (entry.how == Settlement::acked) {
+      ++delivered;
+      delivered_bytes += entry.body_size;
+      if (!first_acked) first_acked = entry.taken_at;
+    } else if (entry.how == Settlement::returned && config_.unroutable == UnroutablePolicy::drop) {
+      ++dropped;
+    }
+  }
+  if (delivered > 0) {
+    metrics_.component.events_out.Increment(static_cast<double>(delivered));
+    metrics_.component.bytes_out.Increment(static_cast<double>(delivered_bytes));
+    // One observation per read, of its oldest record: per batch, not per event (DESIGN §7).
+    metrics_.component.ack_latency_seconds.Observe(
+        std::chrono::duration<double>(Clock::now() - *first_acked).count());
+  }
+  if (dropped > 0) metrics_.component.dropped.Increment(static_cast<double>(dropped));
+
+  for (const Settled& entry : settled_) {
     switch (entry.how) {
       case Settlement::acked:
-        ++delivered;
-        delivered_bytes += entry.body_size;
-        if (!first_acked) first_acked = entry.taken_at;
         SinkQueue::complete(entry.record, DeliveryStatus::delivered);
         break;
       case Settlement::returned:
         if (config_.unroutable == UnroutablePolicy::drop) {
-          ++dropped;
           SinkQueue::complete(entry.record, DeliveryStatus::delivered);
         } else {
           fail_now(entry.record, DeliveryStatus::permanent_failure,
@@ -554,14 +569,6 @@ void AmqpPublisher::complete_settled() {
     }
   }
   settled_.clear();
-  if (delivered > 0) {
-    metrics_.component.events_out.Increment(static_cast<double>(delivered));
-    metrics_.component.bytes_out.Increment(static_cast<double>(delivered_bytes));
-    // One observation per read, of its oldest record: per batch, not per event (DESIGN §7).
-    metrics_.component.ack_latency_seconds.Observe(
-        std::chrono::duration<double>(Clock::now() - *first_acked).count());
-  }
-  if (dropped > 0) metrics_.component.dropped.Increment(static_cast<double>(dropped));
 }
 
 void AmqpPublisher::update_gauges(Clock::time_point now) {

@@ -2,7 +2,7 @@
 // source, the real Pipeline and decode/route stage (one route, every event), and a sink that
 // confirms every record at once (an infinitely fast broker). Not a test; run by hand:
 //
-//   grpc_bench_server 127.0.0.1:50051 [seconds] [workers]
+//   grpc_bench_server 127.0.0.1:50051 [seconds] [workers] [budget_bytes]
 
 #include "config/config_node.hpp"
 #include "sources/grpc/grpc_source.hpp"
@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   const std::string listen = argc > 1 ? argv[1] : "127.0.0.1:50051";
   const int seconds = argc > 2 ? std::stoi(argv[2]) : 60;
   const std::size_t workers = argc > 3 ? std::stoul(argv[3]) : 0;
+  const std::uint64_t budget = argc > 4 ? std::stoull(argv[4]) : 256ull << 20;
 
   Telemetry telemetry;
   SinkQueue queue("null", 256ull << 20);
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   routes[0].sinks.push_back(&queue);
   PipelineOptions options;
   options.workers = workers;
+  options.budget_bytes = budget;
   Pipeline pipeline(options, telemetry,
                     make_stage_processor_factory(std::make_shared<const Router>(std::move(routes)), DecodeOptions{}));
   pipeline.start();
@@ -64,8 +66,8 @@ int main(int argc, char** argv) {
   const ConfigNode config = load_config_text(fmt::format("type: grpc\nlisten: \"{}\"\n", listen), "bench.yaml");
   GrpcSource source(parse_grpc_source_config(config), context);
   source.start();
-  std::printf("grpc_bench_server on %s (port %u), %zu workers, for %d s\n", listen.c_str(), source.port(),
-              pipeline.worker_count(), seconds);
+  std::printf("grpc_bench_server on %s (port %u), %zu workers, budget %llu bytes, for %d s\n", listen.c_str(),
+              source.port(), pipeline.worker_count(), static_cast<unsigned long long>(budget), seconds);
   std::fflush(stdout);
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
