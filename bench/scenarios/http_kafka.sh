@@ -14,6 +14,7 @@
 #   --mode M            HTTP content mode: batch|structured|ndjson|binary (default batch)
 #   --format F          Kafka sink format: structured|binary (default structured)
 #   --workers N         sluice decode workers (default 2)
+#   --budget SIZE       sluice pipeline.budget_bytes (default 256MiB)
 #   --partitions N      partitions of the topic the mock creates up front (default 4)
 #   --keep              keep the temp dir (config, logs) for a look afterwards
 #
@@ -33,6 +34,7 @@ EVENT_SIZE=400
 MODE=batch
 FORMAT=structured
 WORKERS=2
+BUDGET=256MiB
 PARTITIONS=4
 KEEP=0
 TOPIC=sluice.bench
@@ -52,6 +54,7 @@ while [ $# -gt 0 ]; do
     --mode) MODE="$2"; shift 2 ;;
     --format) FORMAT="$2"; shift 2 ;;
     --workers) WORKERS="$2"; shift 2 ;;
+    --budget) BUDGET="$2"; shift 2 ;;
     --partitions) PARTITIONS="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -133,7 +136,7 @@ fi
 
 cat > "$WORK/sluice.yaml" <<EOF
 # Written by bench/scenarios/http_kafka.sh
-pipeline: { workers: $WORKERS, io_threads: 1, budget_bytes: 256MiB }
+pipeline: { workers: $WORKERS, io_threads: 1, budget_bytes: $BUDGET }
 admin: { listen: "127.0.0.1:$ADMIN_PORT" }
 sources:
   http: { type: http, listen: "127.0.0.1:$HTTP_PORT", path: /, max_body_bytes: 64MiB }

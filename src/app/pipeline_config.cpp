@@ -4,6 +4,7 @@ namespace sluice {
 
 ProcessConfig parse_process_config(const ConfigNode& root) {
   ProcessConfig config;
+  config.pipeline.event_overhead_bytes = ProcessConfig::kDefaultEventOverheadBytes;
   if (auto pipeline = root.child("pipeline")) {
     config.pipeline.workers = static_cast<std::size_t>(pipeline->integer("workers", 0, 0, 256));
     config.io_threads = static_cast<std::size_t>(pipeline->integer("io_threads", 1, 1, 64));
@@ -11,6 +12,8 @@ ProcessConfig parse_process_config(const ConfigNode& root) {
     config.pipeline.budget_events = static_cast<std::uint64_t>(
         pipeline->integer("budget_events", static_cast<std::int64_t>(config.pipeline.budget_events), 1,
                           1'000'000'000));
+    config.pipeline.event_overhead_bytes =
+        pipeline->bytes("event_overhead_bytes", config.pipeline.event_overhead_bytes);
     config.pipeline.block_timeout = pipeline->duration("block_timeout", config.pipeline.block_timeout);
     config.shutdown_timeout = pipeline->duration("shutdown_timeout", config.shutdown_timeout);
     config.max_events_per_batch = static_cast<std::uint32_t>(

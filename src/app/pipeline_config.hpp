@@ -12,6 +12,9 @@
 namespace sluice {
 
 struct ProcessConfig {
+  // An in-flight event costs about 1 KiB besides its body (decoded event, out record, the Kafka
+  // client's message): charged to budget_bytes so that it bounds memory (BENCHMARKS.md, overload).
+  static constexpr std::uint64_t kDefaultEventOverheadBytes = 1024;
   PipelineOptions pipeline;
   std::size_t io_threads = 1;
   std::chrono::milliseconds shutdown_timeout{10'000};

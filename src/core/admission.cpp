@@ -24,7 +24,13 @@ AdmissionLease::~AdmissionLease() { release(); }
 bool AdmissionLease::try_add_events(std::uint64_t events) noexcept {
   if (owner_ == nullptr) return true;  // an unbudgeted lease (tests, internal batches)
   if (!owner_->try_take(owner_->events_, owner_->max_events_, events)) return false;
+  const std::uint64_t overhead = events * owner_->per_event_bytes_;
+  if (overhead > 0 && !owner_->try_take(owner_->bytes_, owner_->max_bytes_, overhead)) {
+    owner_->give_back(0, events);
+    return false;
+  }
   events_ += events;
+  bytes_ += overhead;
   return true;
 }
 
@@ -36,8 +42,8 @@ void AdmissionLease::release() noexcept {
   events_ = 0;
 }
 
-Admission::Admission(std::uint64_t max_bytes, std::uint64_t max_events)
-    : max_bytes_(max_bytes), max_events_(max_events) {}
+Admission::Admission(std::uint64_t max_bytes, std::uint64_t max_events, std::uint64_t per_event_bytes)
+    : max_bytes_(max_bytes), max_events_(max_events), per_event_bytes_(per_event_bytes) {}
 
 bool Admission::try_take(std::atomic<std::uint64_t>& used, std::uint64_t limit,
                          std::uint64_t amount) noexcept {

@@ -36,7 +36,7 @@ struct Pipeline::Queue {
 
 Pipeline::Pipeline(PipelineOptions options, Telemetry& telemetry, BatchProcessorFactory make_processor)
     : options_(options),
-      admission_(options.budget_bytes, options.budget_events),
+      admission_(options.budget_bytes, options.budget_events, options.event_overhead_bytes),
       metrics_(telemetry.component("pipeline", "pipeline")),
       overloaded_(metrics_.error("overloaded")),
       invalid_(metrics_.error("invalid_event")),
@@ -100,7 +100,9 @@ void Pipeline::process(BatchProcessor& processor, IngressBatch* batch) {
     overloaded_.Increment();
     batch->finish_without_delivery(outcome_of(
         BatchOutcome::Status::overloaded,
-        fmt::format("event budget exhausted (pipeline.budget_events = {})", admission_.max_events())));
+        fmt::format("in-flight budget exhausted by this request's {} events (pipeline.budget_events = {}, "
+                    "pipeline.budget_bytes with pipeline.event_overhead_bytes = {} per event)",
+                    batch->events.size(), admission_.max_events(), admission_.per_event_bytes())));
     return;
   }
   processor.route(*batch);

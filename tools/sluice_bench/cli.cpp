@@ -52,6 +52,7 @@ CliStatus parse_cli(int argc, const char* const* argv, CliOptions& out) {
   int pid = 0;
   AmqpVerifyOptions amqp;
   unsigned amqp_prefetch = amqp.prefetch;
+  unsigned window = 0;
 
   po::options_description desc(
       "sluice-bench: load generator and end-to-end verifier for sluice\n\n"
@@ -62,11 +63,19 @@ CliStatus parse_cli(int argc, const char* const* argv, CliOptions& out) {
   // clang-format off
   desc.add_options()
     ("help,h", "this help")
-    ("protocol", po::value(&out.protocol)->default_value(out.protocol), "load mode: http")
+    ("protocol", po::value(&out.protocol)->default_value(out.protocol), "load mode: http|grpc|nats")
     ("url", po::value(&out.url)->default_value(out.url), "sluice HTTP source (http://host:port/path)")
-    ("connections,c", po::value(&out.plan.connections)->default_value(out.plan.connections), "keep-alive connections")
+    ("target", po::value(&out.grpc.target)->default_value(out.grpc.target), "gRPC: sluice's gRPC source (host:port)")
+    ("window", po::value(&window),
+     "gRPC: batches in flight per stream (default 8); NATS JetStream: unacked publishes per connection (default 1024)")
+    ("nats-url", po::value(&out.nats.url)->default_value(out.nats.url), "NATS: server URL")
+    ("subject", po::value(&out.nats.subject)->default_value(out.nats.subject), "NATS: subject to publish to")
+    ("jetstream", po::bool_switch(&out.nats.jetstream), "NATS: publish to JetStream, acknowledged = PubAck received")
+    ("stream", po::value(&out.nats.stream), "NATS JetStream: create this stream on --subject if missing")
+    ("connections,c", po::value(&out.plan.connections)->default_value(out.plan.connections),
+     "keep-alive connections (gRPC: streams, NATS: publisher connections)")
     ("batch,b", po::value(&out.plan.batch)->default_value(out.plan.batch),
-     "events per request (batch and ndjson modes; structured and binary send one)")
+     "events per request (HTTP batch and ndjson modes, gRPC); NATS core: messages per flush")
     ("event-size", po::value(&out.event_size)->default_value(out.event_size), "approximate bytes per event")
     ("mode", po::value(&mode)->default_value(mode), "HTTP content mode: batch|structured|ndjson|binary")
     ("duration,d", po::value(&duration), "seconds of measured load after the warm-up (default 10 unless --requests)")
@@ -114,8 +123,22 @@ CliStatus parse_cli(int argc, const char* const* argv, CliOptions& out) {
     return CliStatus::exit_ok;
   }
 
-  if (out.protocol != "http") return fail("unknown --protocol '" + out.protocol + "' (have: http)");
-  if (std::string url_error; !parse_http_url(out.url, url_error)) return fail("--url: " + url_error);
+  if (out.protocol != "http" && out.protocol != "grpc" && out.protocol != "nats") {
+    return fail("unknown --protocol '" + out.protocol + "' (have: http, grpc, nats)");
+  }
+  if (out.protocol == "http") {
+    if (std::string url_error; !parse_http_url(out.url, url_error)) return fail("--url: " + url_error);
+  }
+  if (vm.count("window")) {
+    if (window == 0 || window > 1'000'000) return fail("--window must be 1..1000000");
+    out.grpc.window = window;
+    out.nats.window = window;
+  }
+  if (out.protocol == "grpc" && out.grpc.target.empty()) return fail("--target must be host:port");
+  if (out.protocol == "nats" && (out.nats.subject.empty() || out.nats.url.empty())) {
+    return fail("--nats-url and --subject must not be empty");
+  }
+  if (!out.nats.stream.empty() && !out.nats.jetstream) return fail("--stream needs --jetstream");
   const auto content = parse_content_mode(mode);
   if (!content) return fail("unknown --mode '" + mode + "' (batch|structured|ndjson|binary)");
   out.content = *content;

@@ -6,15 +6,19 @@
 #include <string>
 
 #include "amqp_verifier.hpp"
+#include "grpc_load.hpp"
 #include "http_content.hpp"
 #include "kafka_verifier.hpp"
 #include "load_plan.hpp"
+#include "nats_load.hpp"
 
 namespace sluice::bench {
 
 struct CliOptions {
-  std::string protocol = "http";
+  std::string protocol = "http";         // http|grpc|nats
   std::string url = "http://127.0.0.1:8080/";
+  GrpcLoadOptions grpc;                  // --protocol grpc
+  NatsLoadOptions nats;                  // --protocol nats
   ContentMode content = ContentMode::batch;
   std::uint64_t event_size = 400;
   LoadPlan plan;

@@ -12,8 +12,10 @@
 
 #include "amqp_verifier.hpp"
 #include "cli.hpp"
+#include "grpc_load.hpp"
 #include "http_load.hpp"
 #include "kafka_verifier.hpp"
+#include "nats_load.hpp"
 #include "process_stats.hpp"
 #include "report.hpp"
 #include "schedule.hpp"
@@ -81,9 +83,18 @@ void monitor(const std::stop_token& stop, Schedule& schedule, const LiveCounters
 // One branch per load mode; cli.cpp validates --protocol against the same list.
 LoadResult run_load(const CliOptions& cli, const EventFactory& events, Schedule& schedule, LiveCounters& live) {
   if (cli.protocol == "http") return run_http_load(cli.plan, HttpLoadOptions{cli.url, cli.content}, events, schedule, live);
+  if (cli.protocol == "grpc") return run_grpc_load(cli.plan, cli.grpc, events, schedule, live);
+  if (cli.protocol == "nats") return run_nats_load(cli.plan, cli.nats, events, schedule, live);
   LoadResult none;
   none.fatal_error = "no load mode '" + cli.protocol + "'";
   return none;
+}
+
+// Events per schedule slot: a gRPC batch carries --batch events, a NATS message one.
+std::uint64_t events_per_request(const CliOptions& cli) {
+  if (cli.protocol == "grpc") return cli.plan.batch;
+  if (cli.protocol == "nats") return 1;
+  return carries_many_events(cli.content) ? cli.plan.batch : 1;
 }
 
 RunInfo run_info(const CliOptions& cli) {
@@ -92,8 +103,16 @@ RunInfo run_info(const CliOptions& cli) {
   i.protocol = cli.protocol;
   i.target = cli.url;
   i.content = std::string(to_string(cli.content));
+  if (cli.protocol == "grpc") {
+    i.target = cli.grpc.target;
+    i.content = "PublishStream, window " + std::to_string(cli.grpc.window);
+  } else if (cli.protocol == "nats") {
+    i.target = cli.nats.url + " " + cli.nats.subject;
+    i.content = cli.nats.jetstream ? "structured, JetStream, window " + std::to_string(cli.nats.window)
+                                   : "structured, core, flush every " + std::to_string(cli.plan.batch);
+  }
   i.connections = cli.plan.connections;
-  i.events_per_request = carries_many_events(cli.content) ? cli.plan.batch : 1;
+  i.events_per_request = events_per_request(cli);
   i.event_size = cli.event_size;
   i.rate = cli.plan.rate;
   i.warmup_seconds = cli.plan.warmup.count();
@@ -136,12 +155,12 @@ int main(int argc, char** argv) {
   }
 
   const EventFactory events(cli.run_id, cli.event_size);
-  const std::uint64_t events_per_request = carries_many_events(cli.content) ? cli.plan.batch : 1;
-  if (!carries_many_events(cli.content) && cli.plan.batch != 1) {
+  const std::uint64_t per_request = events_per_request(cli);
+  if (cli.protocol == "http" && !carries_many_events(cli.content) && cli.plan.batch != 1) {
     std::cerr << "sluice-bench: --mode " << to_string(cli.content) << " sends one event per request; --batch ignored\n";
   }
   const double cpu_before = self_cpu_seconds();
-  Schedule schedule(cli.plan, events_per_request, Clock::now());
+  Schedule schedule(cli.plan, per_request, Clock::now());
   LiveCounters live;
   LoadResult load;
   {

@@ -25,7 +25,8 @@ class AdmissionLease {
 
   std::uint64_t bytes() const noexcept { return bytes_; }
   std::uint64_t events() const noexcept { return events_; }
-  // Adds events to this lease once they are counted (after decoding). False if over budget.
+  // Adds events to this lease once they are counted (after decoding), with their per-event
+  // overhead in bytes. False (and nothing added) if either budget cannot hold them.
   bool try_add_events(std::uint64_t events) noexcept;
   void release() noexcept;
 
@@ -41,7 +42,10 @@ class AdmissionLease {
 // someone is waiting.
 class Admission {
  public:
-  Admission(std::uint64_t max_bytes, std::uint64_t max_events);
+  // `per_event_bytes`: memory an in-flight event costs beyond its share of the body (decoded event,
+  // out records, the broker client's message). Charged to the byte budget when events are counted,
+  // so that budget_bytes bounds memory for small events too.
+  Admission(std::uint64_t max_bytes, std::uint64_t max_events, std::uint64_t per_event_bytes = 0);
   Admission(const Admission&) = delete;
   Admission& operator=(const Admission&) = delete;
 
@@ -55,6 +59,7 @@ class Admission {
 
   std::uint64_t max_bytes() const noexcept { return max_bytes_; }
   std::uint64_t max_events() const noexcept { return max_events_; }
+  std::uint64_t per_event_bytes() const noexcept { return per_event_bytes_; }
   std::uint64_t bytes_in_use() const noexcept { return bytes_.load(std::memory_order_relaxed); }
   std::uint64_t events_in_use() const noexcept { return events_.load(std::memory_order_relaxed); }
   std::uint64_t free_bytes() const noexcept;
@@ -66,6 +71,7 @@ class Admission {
 
   const std::uint64_t max_bytes_;
   const std::uint64_t max_events_;
+  const std::uint64_t per_event_bytes_;
   std::atomic<std::uint64_t> bytes_{0};
   std::atomic<std::uint64_t> events_{0};
   std::atomic<bool> has_waiters_{false};

@@ -22,6 +22,9 @@ struct PipelineOptions {
   std::size_t workers = 0;  // 0: one per hardware thread
   std::uint64_t budget_bytes = 256ull << 20;
   std::uint64_t budget_events = 1'000'000;
+  // Charged to budget_bytes per in-flight event on top of the body (see Admission). The
+  // application defaults it to 1 KiB (`pipeline.event_overhead_bytes`), measured in BENCHMARKS.md.
+  std::uint64_t event_overhead_bytes = 0;
   // How long a worker waits for room in a sink's share under `when_full: block` before the
   // records fail (the client sees 503 and retries).
   std::chrono::milliseconds block_timeout{5000};

@@ -49,6 +49,20 @@ TEST(Admission, EventBudgetIsSeparateFromBytes) {
   EXPECT_EQ(admission.bytes_in_use(), 0u);
 }
 
+TEST(Admission, EventsAlsoChargeTheirOverheadToTheByteBudget) {
+  Admission admission(10'000, 100, 1'000);
+  auto lease = admission.try_acquire(2'000);
+  ASSERT_TRUE(lease);
+  EXPECT_TRUE(lease->try_add_events(5));  // 2,000 + 5 x 1,000
+  EXPECT_EQ(admission.bytes_in_use(), 7'000u);
+  EXPECT_FALSE(lease->try_add_events(4));  // would need 4,000 more bytes
+  EXPECT_EQ(admission.events_in_use(), 5u);  // the refused events were given back
+  EXPECT_EQ(admission.bytes_in_use(), 7'000u);
+  lease->release();
+  EXPECT_EQ(admission.bytes_in_use(), 0u);
+  EXPECT_EQ(admission.events_in_use(), 0u);
+}
+
 TEST(Admission, WaiterIsWokenWhenBudgetIsReleased) {
   Admission admission(100, 10);
   auto lease = admission.try_acquire(100);
