@@ -1,24 +1,10 @@
 #include "admin/admin_routes.hpp"
+#include <sluice/core/json_string.hpp>
 
 #include "admin/basic_auth.hpp"
 
 namespace sluice {
 namespace {
-
-void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
 
 AdminResponse json(unsigned status, std::string body) {
   AdminResponse response;

@@ -19,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <deque>
 #include <future>
 #include <thread>
 
@@ -92,8 +93,9 @@ class Application {
       auto node = section->child(name);
       if (!node) section->fail(name, "must be a mapping with a `type`");
       const double share = node->number("budget_share", 1.0 / static_cast<double>(names.size()), 0.01, 1.0);
-      SinkContext context{name, telemetry_,
-                          static_cast<std::uint64_t>(share * static_cast<double>(process_.pipeline.budget_bytes))};
+      // Components may keep their context: it lives as long as the application.
+      SinkContext& context = sink_contexts_.emplace_back(SinkContext{
+          name, telemetry_, static_cast<std::uint64_t>(share * static_cast<double>(process_.pipeline.budget_bytes))});
       sinks_.push_back(make_sink(*node, context));
       node->reject_unknown_keys();
     }
@@ -106,7 +108,7 @@ class Application {
     for (const auto& name : section->keys()) {
       auto node = section->child(name);
       if (!node) section->fail(name, "must be a mapping with a `type`");
-      SourceContext context{name, *pipeline_, telemetry_, io_};
+      SourceContext& context = source_contexts_.emplace_back(SourceContext{name, *pipeline_, telemetry_, io_});
       sources_.push_back(make_source(*node, context));
       node->reject_unknown_keys();
     }
@@ -152,6 +154,8 @@ class Application {
   ProcessConfig process_;
   Telemetry telemetry_;
   boost::asio::io_context io_;
+  std::deque<SinkContext> sink_contexts_;  // deque: stable addresses for components that keep them
+  std::deque<SourceContext> source_contexts_;
   std::vector<std::unique_ptr<Sink>> sinks_;
   std::unique_ptr<Pipeline> pipeline_;
   std::vector<std::unique_ptr<Source>> sources_;

@@ -1,4 +1,5 @@
 #include <sluice/core/telemetry.hpp>
+#include <sluice/core/json_string.hpp>
 
 #include <fmt/format.h>
 #include <prometheus/text_serializer.h>
@@ -21,21 +22,6 @@ prometheus::Family<prometheus::Counter>& counter_family(prometheus::Registry& re
 prometheus::Family<prometheus::Gauge>& gauge_family(prometheus::Registry& registry, const char* name,
                                                      const char* help) {
   return prometheus::BuildGauge().Name(name).Help(help).Register(registry);
-}
-
-void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
 }
 
 // Upper bound of the bucket holding quantile q: coarse, but enough for a glance at /stats.

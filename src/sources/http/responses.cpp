@@ -1,30 +1,11 @@
 #include "sources/http/responses.hpp"
+#include <sluice/core/json_string.hpp>
 
 #include "sources/http/session_errors.hpp"
 
 #include <fmt/format.h>
 
 namespace sluice {
-
-void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
 
 HttpAnswer error_answer(unsigned status, std::string_view error, std::string_view reason) {
   HttpAnswer answer;

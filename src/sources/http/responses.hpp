@@ -45,7 +45,5 @@ HttpAnswer answer_for_outcome(const BatchOutcome& outcome, std::uint32_t retry_a
 // An error answer: {"error": error, "reason": reason}.
 HttpAnswer error_answer(unsigned status, std::string_view error, std::string_view reason);
 
-// Appends `text` as a JSON string literal (quotes included).
-void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace sluice

@@ -1,4 +1,5 @@
 #include "stages/route/yaml_json.hpp"
+#include <sluice/core/json_string.hpp>
 
 #include "stages/decode/json_text.hpp"
 
@@ -10,28 +11,6 @@
 
 namespace sluice {
 namespace {
-
-void append_string(std::string& out, std::string_view text) {
-  out.push_back('"');
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 // YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
 bool is_null(std::string_view s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
@@ -128,7 +107,7 @@ void append(std::string& out, const YAML::Node& node) {
       const std::string& tag = node.Tag();
       // "!" marks a quoted (non-plain) scalar: always a string.
       if (tag == "!" || tag == "tag:yaml.org,2002:str") {
-        append_string(out, text);
+        append_json_string(out, text);
         return;
       }
       if (tag == "?" || tag.empty()) {
@@ -146,7 +125,7 @@ void append(std::string& out, const YAML::Node& node) {
         }
         if (append_number(out, text)) return;
       }
-      append_string(out, text);
+      append_json_string(out, text);
       return;
     }
     case YAML::NodeType::Sequence: {
@@ -167,7 +146,7 @@ void append(std::string& out, const YAML::Node& node) {
         if (!entry.first.IsScalar()) throw std::invalid_argument("mapping keys must be plain strings");
         if (!first) out.push_back(',');
         first = false;
-        append_string(out, entry.first.Scalar());
+        append_json_string(out, entry.first.Scalar());
         out.push_back(':');
         append(out, entry.second);
       }

@@ -1,5 +1,7 @@
 #include "sources/http/responses.hpp"
 
+#include <sluice/core/json_string.hpp>
+
 #include <gtest/gtest.h>
 
 namespace sluice {
