@@ -87,12 +87,12 @@ class RabbitMqServer {
 };
 
 // One broker for the whole test binary; started in SetUp, stopped in TearDown. When RabbitMQ is
-// not installed (or we are not root), tests that call require() are skipped.
+// not installed (or we are not root), tests that need it fail with the reason.
 class RabbitMqEnvironment : public ::testing::Environment {
  public:
   void SetUp() override;
   void TearDown() override;
-  // The running broker, or GTEST_SKIP-style failure when unavailable: call it first in a test and
+  // The running broker, or null when unavailable (tests then fail): call it first in a test and
   // return if it is null (see the macro below).
   static RabbitMqServer* server() noexcept;
   static const std::string& unavailable_reason() noexcept;
@@ -100,7 +100,7 @@ class RabbitMqEnvironment : public ::testing::Environment {
 
 }  // namespace sluice::testing
 
-// Skips the current test when no broker could be started.
+// Fails the current test when no broker could be started (tools/dev installs rabbitmq-server).
 #define SLUICE_REQUIRE_RABBITMQ(var)                                                        \
   ::sluice::testing::RabbitMqServer* var = ::sluice::testing::RabbitMqEnvironment::server(); \
-  if (var == nullptr) GTEST_SKIP() << ::sluice::testing::RabbitMqEnvironment::unavailable_reason()
+  ASSERT_NE(var, nullptr) << ::sluice::testing::RabbitMqEnvironment::unavailable_reason()

@@ -24,6 +24,8 @@
 #include <atomic>
 #include <cstdio>
 #include <string>
+#include <future>
+#include <mutex>
 #include <thread>
 
 int main(int argc, char** argv) {
@@ -72,10 +74,12 @@ int main(int argc, char** argv) {
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   boost::asio::steady_timer timer(io, std::chrono::seconds(seconds));
-  std::atomic<bool> done{false};
-  signals.async_wait([&](auto, int) { done = true; timer.cancel(); });
-  timer.async_wait([&](auto) { done = true; signals.cancel(); });
-  while (!done.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::promise<void> done;
+  std::once_flag once;
+  auto finish = [&] { std::call_once(once, [&] { done.set_value(); }); };
+  signals.async_wait([&](auto, int) { timer.cancel(); finish(); });
+  timer.async_wait([&](auto) { signals.cancel(); finish(); });
+  done.get_future().wait();
 
   source.stop_accepting();
   pipeline.drain(std::chrono::steady_clock::now() + std::chrono::seconds(5));

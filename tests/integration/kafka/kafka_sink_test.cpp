@@ -389,47 +389,5 @@ TEST(KafkaSinkEmbedded, StartsAMockClusterAndDeliversToIt) {
   sink.stop(Clock::now() + 5s);
 }
 
-// Throughput of the sink alone: run with --gtest_also_run_disabled_tests. Batches are built before
-// the clock starts (in rounds, to bound memory), so the rate is the sink's: queue -> produce ->
-// delivery report -> completion, against the in-process mock cluster on the same cores.
-TEST_F(KafkaSinkTest, DISABLED_ThroughputOneMillionSmallRecords) {
-  auto sink = make_sink("", 256ull << 20);
-  sink->start();
-  ASSERT_TRUE(eventually([&] { return sink->ready(); }, 10s));
-  constexpr int kRounds = 5;
-  constexpr int kBatchesPerRound = 200;
-  constexpr int kPerBatch = 1000;
-  Clock::duration busy{};
-  int delivered = 0;
-  for (int round = 0; round < kRounds; ++round) {
-    std::vector<std::unique_ptr<TestBatch>> batches;
-    for (int b = 0; b < kBatchesPerRound; ++b) {
-      auto& batch = *batches.emplace_back(std::make_unique<TestBatch>());
-      for (int i = 0; i < kPerBatch; ++i) {
-        Event& event = batch.add_event("x");
-        event.structured_json = batch.own(fmt::format(
-            R"({{"specversion":"1.0","id":"{}-{}-{}","source":"/bench","type":"com.example.bench","data":{{"n":{}}}}})",
-            round, b, i, i));
-      }
-      for (std::size_t i = 0; i < kPerBatch; ++i) batch.add_record(i, sink->queue(), "t");
-    }
-    const auto began = Clock::now();
-    std::vector<std::shared_ptr<AckState>> states;
-    for (auto& batch : batches) states.push_back(batch->submit(sink->queue()));
-    for (const auto& state : states) {
-      const auto outcome = state->wait(120s);
-      ASSERT_TRUE(outcome.has_value());
-      if (outcome->status == BatchOutcome::Status::delivered) ++delivered;
-    }
-    busy += Clock::now() - began;
-  }
-  const double seconds = std::chrono::duration<double>(busy).count();
-  const int records = kRounds * kBatchesPerRound * kPerBatch;
-  std::printf("kafka sink: %d records (~100 B) in %.2f s = %.0f records/s (%d/%d batches delivered)\n", records,
-              seconds, records / seconds, delivered, kRounds * kBatchesPerRound);
-  EXPECT_EQ(delivered, kRounds * kBatchesPerRound);
-  sink->stop(Clock::now() + 5s);
-}
-
 }  // namespace
 }  // namespace sluice::kafka
