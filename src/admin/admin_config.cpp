@@ -23,6 +23,9 @@ AdminConfig parse_admin_config(const ConfigNode& root) {
     if (config.username->find(':') != std::string::npos) node->fail("username", "must not contain ':'");
     if (config.password->empty()) node->fail("password", "must not be empty");
   }
+  config.bearer_token = node->secret("bearer_token");
+  if (config.bearer_token && config.bearer_token->empty()) node->fail("bearer_token", "must not be empty");
+  config.tls = parse_listener_tls(*node);
   node->reject_unknown_keys();
   return config;
 }

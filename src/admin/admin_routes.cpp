@@ -1,7 +1,7 @@
 #include "admin/admin_routes.hpp"
 #include <sluice/core/json_string.hpp>
 
-#include "admin/basic_auth.hpp"
+#include "net/http_auth.hpp"
 
 namespace sluice {
 namespace {
@@ -24,8 +24,12 @@ AdminResponse error(unsigned status, std::string_view name, std::string_view rea
 
 }  // namespace
 
-AdminRoutes::AdminRoutes(Telemetry& telemetry, ReadinessCheck readiness, std::optional<std::string> credentials)
-    : telemetry_(telemetry), readiness_(std::move(readiness)), credentials_(std::move(credentials)) {}
+AdminRoutes::AdminRoutes(Telemetry& telemetry, ReadinessCheck readiness, std::optional<std::string> credentials,
+                         std::optional<std::string> bearer_token)
+    : telemetry_(telemetry),
+      readiness_(std::move(readiness)),
+      credentials_(std::move(credentials)),
+      bearer_token_(std::move(bearer_token)) {}
 
 AdminResponse AdminRoutes::handle(const AdminRequest& request) const {
   const std::string_view path = request.target.substr(0, request.target.find('?'));
@@ -35,10 +39,15 @@ AdminResponse AdminRoutes::handle(const AdminRequest& request) const {
     return response;
   }
   if (path == "/healthz") return json(200, R"({"status":"ok"})");
-  if (credentials_ && !basic_auth_matches(request.authorization, *credentials_)) {
-    AdminResponse response = error(401, "unauthorized", "basic auth credentials are required");
-    response.www_authenticate = true;
-    return response;
+  if (credentials_ || bearer_token_) {
+    const bool allowed = (credentials_ && basic_auth_matches(request.authorization, *credentials_)) ||
+                         (bearer_token_ && check_bearer(request.authorization, *bearer_token_) == AuthResult::ok);
+    if (!allowed) {
+      AdminResponse response = error(401, "unauthorized",
+                                     credentials_ ? "basic auth credentials are required" : "a bearer token is required");
+      response.www_authenticate = credentials_ ? R"(Basic realm="sluice-admin")" : R"(Bearer realm="sluice-admin")";
+      return response;
+    }
   }
   if (path == "/metrics") {
     AdminResponse response;

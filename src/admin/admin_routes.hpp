@@ -25,14 +25,16 @@ struct AdminResponse {
   unsigned status = 200;
   std::string content_type = "application/json";
   std::string body;
-  bool www_authenticate = false;  // 401: WWW-Authenticate: Basic realm="sluice-admin"
+  std::string_view www_authenticate;  // 401: the WWW-Authenticate challenge (static text)
   bool allow_get = false;         // 405: Allow: GET, HEAD
 };
 
 class AdminRoutes {
  public:
-  // `credentials`: the expected basic-auth token (basic_credentials()), or nullopt for no auth.
-  AdminRoutes(Telemetry& telemetry, ReadinessCheck readiness, std::optional<std::string> credentials);
+  // `credentials`: the expected basic-auth token (basic_credentials()); `bearer_token`: the
+  // expected bearer token. Either passes; both nullopt: no auth.
+  AdminRoutes(Telemetry& telemetry, ReadinessCheck readiness, std::optional<std::string> credentials,
+              std::optional<std::string> bearer_token = std::nullopt);
 
   // /healthz answers without credentials (liveness says nothing about the pipeline); every other
   // path needs them when configured. Unknown paths are 404, methods other than GET/HEAD 405.
@@ -42,6 +44,7 @@ class AdminRoutes {
   Telemetry& telemetry_;
   ReadinessCheck readiness_;
   std::optional<std::string> credentials_;
+  std::optional<std::string> bearer_token_;
 };
 
 }  // namespace sluice

@@ -1,7 +1,8 @@
 #include "admin/admin_server.hpp"
 
 #include "admin/admin_session.hpp"
-#include "admin/basic_auth.hpp"
+#include "net/http_auth.hpp"
+#include "net/listener_tls.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -36,7 +37,8 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::io_context& io_in, AdminConfig config_in, Telemetry& telemetry, ReadinessCheck readiness)
       : io(io_in),
         config(std::move(config_in)),
-        state(std::make_shared<AdminState>(AdminRoutes(telemetry, std::move(readiness), credentials_of(config)))),
+        state(std::make_shared<AdminState>(
+            AdminRoutes(telemetry, std::move(readiness), credentials_of(config), config.bearer_token))),
         acceptor(asio::make_strand(io)),
         retry_timer(acceptor.get_executor()) {}
 
@@ -61,7 +63,7 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
       socket.close(ignored);
     } else {
       state->connections.fetch_add(1, std::memory_order_relaxed);
-      std::make_shared<AdminSession>(std::move(socket), state)->start();
+      launch_admin_session(std::move(socket), state);
     }
     do_accept();
   }
@@ -95,6 +97,7 @@ void AdminServer::start() {
     address = results.begin()->endpoint().address();
   }
   const tcp::endpoint endpoint(address, config.listen_port);
+  if (config.tls) impl_->state->tls_context = make_server_tls_context(*config.tls, "admin");
   tcp::acceptor& acceptor = impl_->acceptor;
   acceptor.open(endpoint.protocol(), ec);
   if (ec) fail("open a socket for");
@@ -106,8 +109,9 @@ void AdminServer::start() {
   if (ec) fail("listen on");
   impl_->port = acceptor.local_endpoint(ec).port();
   impl_->listening = true;
-  spdlog::info("admin listening on {}:{} (/metrics /stats /healthz /readyz{})", endpoint.address().to_string(),
-               impl_->port.load(), config.username ? ", basic auth" : "");
+  spdlog::info("admin listening on {}:{} (/metrics /stats /healthz /readyz{}{}{})", endpoint.address().to_string(),
+               impl_->port.load(), config.username ? ", basic auth" : "", config.bearer_token ? ", bearer token" : "",
+               config.tls ? (config.tls->mutual() ? ", TLS with client certificates" : ", TLS") : "");
   asio::post(acceptor.get_executor(), [impl = impl_] { impl->do_accept(); });
 }
 
@@ -120,7 +124,7 @@ void AdminServer::stop() noexcept {
         impl->retry_timer.cancel();
       });
     }
-    std::vector<std::shared_ptr<AdminSession>> sessions;
+    std::vector<std::shared_ptr<AdminConnection>> sessions;
     {
       std::lock_guard lock(impl_->state->mutex);
       for (const auto& [id, weak] : impl_->state->sessions) {

@@ -31,7 +31,7 @@ class Application {
  public:
   Application(const ConfigNode& root, ProcessConfig process) : process_(std::move(process)) {
     build_sinks(root);
-    auto router = build_router(root, sinks_);
+    auto router = build_router(root, sinks_, telemetry_);
     pipeline_ = std::make_unique<Pipeline>(
         process_.pipeline, telemetry_, make_processor_factory(std::move(router), process_));
     build_sources(root);

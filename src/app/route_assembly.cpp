@@ -5,6 +5,9 @@
 #include "stages/route/config.hpp"
 #include "stages/route/router.hpp"
 
+#include <sluice/core/dead_letter.hpp>
+#include <sluice/core/telemetry.hpp>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -25,8 +28,28 @@ std::unique_ptr<EventFilter> make_where_filter(const RouteSpec& spec) {
   }
 }
 
+std::shared_ptr<DeadLetterPolicy> make_dead_letter_policy(const ConfigNode& root, std::span<const std::string> sink_names,
+                                                          const SinkLookup& lookup, Telemetry& telemetry) {
+  const std::optional<DeadLetterSpec> spec = parse_dead_letter(root, sink_names);
+  if (!spec) return nullptr;
+  auto policy = std::make_shared<DeadLetterPolicy>();
+  policy->sink = lookup(spec->sink);
+  policy->topic = spec->topic;
+  policy->invalid = spec->invalid;
+  policy->rejected = spec->rejected;
+  policy->missing_fields = spec->missing_fields;
+  policy->unrouted = spec->unrouted;
+  for (std::size_t index = 0; index < kDeadLetterReasons; ++index) {
+    policy->counters[index] = &telemetry.dead_letter_records(to_string(static_cast<DeadLetterReason>(index)));
+  }
+  policy->total = &telemetry.component("pipeline", "pipeline").dead_lettered;
+  return policy;
+}
+
 }  // namespace
-std::shared_ptr<const Router> build_router(const ConfigNode& root, const std::vector<std::unique_ptr<Sink>>& sinks) {
+
+std::shared_ptr<const Router> build_router(const ConfigNode& root, const std::vector<std::unique_ptr<Sink>>& sinks,
+                                          Telemetry& telemetry) {
   std::vector<std::string> names;
   for (const auto& sink : sinks) names.emplace_back(sink->name());
   std::vector<RouteSpec> specs = parse_routes(root, names);
@@ -43,7 +66,7 @@ std::shared_ptr<const Router> build_router(const ConfigNode& root, const std::ve
     }
     return nullptr;
   };
-  return make_router(specs, lookup, make_where_filter);
+  return make_router(specs, lookup, make_where_filter, make_dead_letter_policy(root, names, lookup, telemetry));
 }
 
 BatchProcessorFactory make_processor_factory(std::shared_ptr<const Router> router, const ProcessConfig& process) {

@@ -32,13 +32,19 @@ void IngressBatch::resolve(DeliveryStatus status, std::string_view reason) noexc
 
   BatchOutcome outcome;
   outcome.filtered = filtered;
-  outcome.accepted = static_cast<std::uint32_t>(events.size()) - filtered;
+  outcome.accepted = accepted_count();
+  outcome.dead_lettered = dead_lettered;
   if (failed_.load(std::memory_order_acquire)) {
     std::lock_guard lock(failure_mutex_);
     outcome.status = BatchOutcome::Status::unavailable;
     outcome.reason = failure_reason_;
   }
   finish(std::move(outcome));
+}
+
+const DeadLetterNote& IngressBatch::add_dead_letter_note(DeadLetterNote note) {
+  std::lock_guard lock(notes_mutex_);
+  return dead_letter_notes_.emplace_back(std::move(note));
 }
 
 void IngressBatch::finish(BatchOutcome outcome) noexcept {

@@ -21,14 +21,14 @@ BatchOutcome outcome_of(BatchOutcome::Status status, std::string reason) {
   return outcome;
 }
 
+}  // namespace
+
 // Records of one batch bound for one sink under one when_full policy, pushed together.
-struct SinkGroup {
+struct Pipeline::SinkGroup {
   SinkQueue* sink;
   WhenFull when_full;
   std::vector<OutRecord*> records;
 };
-
-}  // namespace
 
 struct Pipeline::Queue {
   moodycamel::BlockingConcurrentQueue<IngressBatch*> batches;
@@ -96,7 +96,7 @@ void Pipeline::process(BatchProcessor& processor, IngressBatch* batch) {
     return;
   }
   metrics_.events_in.Increment(static_cast<double>(batch->events.size()));
-  if (!batch->lease().try_add_events(batch->events.size())) {
+  if (!batch->lease().try_add_events(batch->events.size() + batch->invalid_events.size())) {
     overloaded_.Increment();
     batch->finish_without_delivery(outcome_of(
         BatchOutcome::Status::overloaded,
@@ -108,13 +108,13 @@ void Pipeline::process(BatchProcessor& processor, IngressBatch* batch) {
   processor.route(*batch);
   metrics_.filtered.Increment(batch->filtered);
 
-  const auto accepted_count = static_cast<std::uint32_t>(batch->events.size()) - batch->filtered;
   if (batch->ack_mode == AckMode::accepted || batch->records.empty()) {
     BatchOutcome outcome;
     outcome.status = batch->ack_mode == AckMode::accepted ? BatchOutcome::Status::accepted
                                                            : BatchOutcome::Status::delivered;
-    outcome.accepted = accepted_count;
+    outcome.accepted = batch->accepted_count();
     outcome.filtered = batch->filtered;
+    outcome.dead_lettered = batch->dead_lettered;
     if (batch->records.empty()) {
       batch->finish_without_delivery(std::move(outcome));
       return;
@@ -134,6 +134,7 @@ void Pipeline::dispatch(IngressBatch& batch) {
     group->records.push_back(&record);
   }
 
+  const DeadLetterPolicy* dead_letter = batch.dead_letter_policy;
   // From here on any sink may resolve records and the last resolution deletes the batch, so only
   // the local groups are touched below, never `batch`.
   batch.start_delivery();
@@ -147,8 +148,10 @@ void Pipeline::dispatch(IngressBatch& batch) {
         for (OutRecord* record : group.records) record->batch->resolve(DeliveryStatus::delivered, {});
         continue;
       }
+    } else if (group.when_full == WhenFull::dead_letter && dead_letter != nullptr) {
+      queued = group.sink->try_push(group.records);
+      if (!queued) queued = push_to_dead_letter(*dead_letter, group, deadline);
     } else {
-      // dead_letter is handled like block until the dead-letter destination exists.
       queued = group.sink->push_until(group.records, deadline);
     }
     if (!queued) {
@@ -161,6 +164,29 @@ void Pipeline::dispatch(IngressBatch& batch) {
       }
     }
   }
+}
+
+bool Pipeline::push_to_dead_letter(const DeadLetterPolicy& policy, SinkGroup& group,
+                                   std::chrono::steady_clock::time_point deadline) {
+  // One note per route: the records of a group share their sink and differ only by route.
+  std::vector<std::pair<std::uint16_t, const DeadLetterNote*>> notes;
+  for (OutRecord* record : group.records) {
+    auto found = std::find_if(notes.begin(), notes.end(), [&](const auto& entry) { return entry.first == record->route_index; });
+    if (found == notes.end()) {
+      DeadLetterNote note;
+      note.reason = DeadLetterReason::sink_full;
+      note.detail = fmt::format("sink '{}' is full (its budget share did not free)", group.sink->sink_name());
+      note.route = policy.route_name(record->route_index);
+      note.sink = group.sink->sink_name();
+      found = notes.insert(notes.end(), {record->route_index, &record->batch->add_dead_letter_note(std::move(note))});
+    }
+    record->dead_letter = found->second;
+    record->sink = policy.sink;
+    record->topic = policy.topic;
+  }
+  if (!policy.sink->push_until(group.records, deadline)) return false;
+  policy.count(DeadLetterReason::sink_full, static_cast<double>(group.records.size()));
+  return true;
 }
 
 void Pipeline::on_batch_done(const IngressBatch& batch, const BatchOutcome&) noexcept {

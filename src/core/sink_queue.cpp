@@ -67,7 +67,31 @@ std::size_t SinkQueue::pop(std::span<OutRecord*> out, std::chrono::microseconds 
 
 void SinkQueue::complete(OutRecord* record, DeliveryStatus status, std::string_view reason) noexcept {
   record->sink->release(record->bytes);
+  if (status == DeliveryStatus::permanent_failure && reroute_to_dead_letter(record, reason)) return;
   record->batch->resolve(status, reason);  // may delete the batch and with it *record
+}
+
+bool SinkQueue::reroute_to_dead_letter(OutRecord* record, std::string_view reason) noexcept {
+  const DeadLetterPolicy* policy = record->batch->dead_letter_policy;
+  // A dead letter that its own sink refuses fails its batch: rerouting it again could loop.
+  if (policy == nullptr || !policy->rejected || record->dead_letter != nullptr) return false;
+  try {
+    DeadLetterNote note;
+    note.reason = DeadLetterReason::sink_rejected;
+    note.detail.assign(reason);
+    note.route = policy->route_name(record->route_index);
+    note.sink = record->sink->sink_name();
+    record->dead_letter = &record->batch->add_dead_letter_note(std::move(note));
+  } catch (...) {
+    return false;  // out of memory: fail the record as the sink said
+  }
+  record->sink = policy->sink;
+  record->topic = policy->topic;
+  // Never waits: this runs on a sink's delivery thread. A full dead-letter share fails the record.
+  OutRecord* const one[] = {record};
+  if (!policy->sink->try_push(one)) return false;
+  policy->count(DeadLetterReason::sink_rejected);
+  return true;
 }
 
 void SinkQueue::wake_consumer() noexcept {

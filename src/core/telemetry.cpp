@@ -58,6 +58,10 @@ ComponentMetrics::ComponentMetrics(std::string kind, std::string name,
       ack_latency_seconds(ack_latency_seconds),
       errors_(errors) {}
 
+prometheus::Counter& Telemetry::dead_letter_records(std::string_view reason) {
+  return dead_letter_reasons_.Add({{"reason", std::string(reason)}});
+}
+
 prometheus::Counter& ComponentMetrics::error(std::string_view reason) {
   return errors_.Add({{"kind", kind}, {"component", name}, {"reason", std::string(reason)}});
 }
@@ -72,6 +76,8 @@ Telemetry::Telemetry()
       dead_lettered_(counter_family(*registry_, "sluice_events_dead_lettered_total",
                                     "Events sent to the dead-letter destination")),
       dropped_(counter_family(*registry_, "sluice_events_dropped_total", "Events dropped by policy")),
+      dead_letter_reasons_(counter_family(*registry_, "sluice_dead_letter_records_total",
+                                          "Records handed to the dead-letter sink, by reason")),
       errors_(counter_family(*registry_, "sluice_errors_total", "Errors by reason")),
       inflight_bytes_(gauge_family(*registry_, "sluice_inflight_bytes", "Bytes held in flight")),
       queue_depth_(gauge_family(*registry_, "sluice_queue_depth", "Items waiting in the component's queue")),

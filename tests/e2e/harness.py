@@ -34,16 +34,33 @@ def wait_until(predicate, timeout, what):
 class KafkaMock:
     """tools/kafka_mock: a librdkafka mock cluster in its own process."""
 
-    def __init__(self, binary, partitions=2, topics=("sluice.events",)):
-        args = [binary, "--partitions", str(partitions)]
+    def __init__(self, binary, partitions=2, topics=("sluice.events",), brokers=1, exit_on_eof=True):
+        args = [binary, "--partitions", str(partitions), "--brokers", str(brokers)]
         for topic in topics:
             args += ["--topic", topic]
-        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if exit_on_eof:
+            args.append("--exit-on-eof")
+        # stdin carries fault commands (see command()), and with exit_on_eof its end stops the
+        # mock, so a test killed by a timeout does not leave it running. stderr goes to a file so
+        # that the mock's log never fills a pipe nobody reads.
+        self.log = tempfile.NamedTemporaryFile(prefix="sluice-e2e-kafka-mock-", suffix=".log")
+        self.process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+                                        text=True, bufsize=1)
         line = self.process.stdout.readline().strip()
         if not line.startswith("bootstrap="):
             self.stop()
             raise RuntimeError(f"kafka mock did not print its bootstrap address: {line!r}")
         self.bootstrap = line.split("=", 1)[1]
+
+    def command(self, line):
+        """Sends one fault command (tools/kafka_mock/fault_commands.hpp) and returns its answer;
+        raises when the mock answers `error: ...`."""
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline().strip()
+        if answer != "ok":
+            raise RuntimeError(f"kafka mock: {line!r} -> {answer!r}")
+        return answer
 
     def pause(self):
         os.kill(self.process.pid, signal.SIGSTOP)
@@ -60,6 +77,12 @@ class KafkaMock:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except OSError:  # the mock is gone and the pipe broken: nothing left to flush
+                pass
+        self.log.close()
 
     def consume(self, topic, expected=None, timeout=30):
         """All messages of `topic` as kafkacat -J dicts; waits until at least `expected` arrive."""
@@ -97,10 +120,11 @@ class Sluice:
         self.process = None
 
     def start(self, admin_port, timeout=30):
+        """Starts the binary and waits for /readyz; may be called again after the process died
+        (a restart on the same configuration: the logs are appended to)."""
         self.admin_port = admin_port
-        self.process = subprocess.Popen(
-            [self.binary, "run", "-c", self.config_path],
-            stdout=open(self.stdout_path, "w"), stderr=open(self.stderr_path, "w"))
+        with open(self.stdout_path, "a") as out, open(self.stderr_path, "a") as err:
+            self.process = subprocess.Popen([self.binary, "run", "-c", self.config_path], stdout=out, stderr=err)
         wait_until(lambda: self.process.poll() is not None or self.ready(), timeout, "sluice /readyz")
         if self.process.poll() is not None:
             raise RuntimeError(f"sluice exited with {self.process.returncode}: {self.stderr()}")
@@ -125,11 +149,26 @@ class Sluice:
             return r.read().decode()
 
     def rss_kib(self):
-        with open(f"/proc/{self.process.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+        return self.status_kib("VmRSS")
+
+    def hwm_kib(self):
+        """VmHWM: the process's peak resident set since it started."""
+        return self.status_kib("VmHWM")
+
+    def status_kib(self, field):
+        try:
+            with open(f"/proc/{self.process.pid}/status") as f:
+                for line in f:
+                    if line.startswith(field + ":"):
+                        return int(line.split()[1])
+        except FileNotFoundError:  # exited meanwhile
+            pass
         return 0
+
+    def kill9(self):
+        """SIGKILL: no drain, no flush (a crash); returns once the process is gone."""
+        self.process.kill()
+        self.process.wait()
 
     def stderr(self):
         with open(self.stderr_path) as f:

@@ -41,16 +41,54 @@ class RabbitMq:
                         RABBITMQ_ENABLED_PLUGINS_FILE=f"{self.dir}/enabled_plugins",
                         RABBITMQ_PID_FILE=f"{self.dir}/rabbitmq.pid",
                         RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}")
-        log = open(os.path.join(self.dir, "log", "server.out"), "a")
+        self.log = open(os.path.join(self.dir, "log", "server.out"), "a")
         self.epmd = subprocess.Popen(["/usr/bin/epmd", "-port", str(self.epmd_port), "-address", "127.0.0.1"],
-                                     env=self.env, stdout=log, stderr=log, start_new_session=True)
-        self.server = subprocess.Popen([SERVER], env=self.env, stdout=log, stderr=log,
-                                       stdin=subprocess.DEVNULL, start_new_session=True)
+                                     env=self.env, stdout=self.log, stderr=self.log, start_new_session=True)
         self.url = f"amqp://guest:guest@127.0.0.1:{self.port}/%2f"
+        self.server = None
+        self.start_server()
+
+    def start_server(self):
+        """Starts the broker (again, after stop_server: same node, ports and mnesia dir, so durable
+        exchanges, queues, bindings and persistent messages come back)."""
+        self.server = subprocess.Popen([SERVER], env=self.env, stdout=self.log, stderr=self.log,
+                                       stdin=subprocess.DEVNULL, start_new_session=True)
         wait_until(lambda: self.server.poll() is not None or self.ctl("await_startup", timeout=30).returncode == 0,
                    120, "rabbitmq-server start-up")
         if self.server.poll() is not None:
             raise RuntimeError("rabbitmq-server exited during start-up")
+
+    def stop_server(self, timeout=30):
+        """Stops the broker only (epmd and the data stay), as an operator's restart would."""
+        if self.server is not None and self.server.poll() is None:
+            os.killpg(self.server.pid, signal.SIGTERM)
+            try:
+                self.server.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.server.pid, signal.SIGKILL)
+                self.server.wait()
+        # The Erlang VM may outlive the start script for a moment; the node is down once ctl says so.
+        wait_until(lambda: self.ctl("status", timeout=10).returncode != 0, 30, "rabbitmq node to stop")
+
+    def declare_durable_queue(self, queue, timeout=30):
+        """A durable queue: it and its persistent messages survive a broker restart. Publish to it
+        through the default exchange (exchange "", routing key = the queue's name): amqp-tools
+        has no way to bind a durable queue to another exchange."""
+        declared = subprocess.run(["amqp-declare-queue", "-u", self.url, "-q", queue, "-d"], capture_output=True,
+                                  text=True, timeout=timeout)
+        if declared.returncode != 0:
+            raise RuntimeError(f"amqp-declare-queue {queue}: {declared.stderr}")
+
+    def drain_queue(self, queue, timeout=120):
+        """Every message body in `queue`, consumed (and acknowledged) until the queue is empty."""
+        listed = self.ctl("list_queues", "name", "messages").stdout
+        count = next((int(line.split("\t")[1]) for line in listed.splitlines()
+                      if line.split("\t")[0] == queue), 0)
+        if count == 0:
+            return []
+        out = subprocess.run(["amqp-consume", "-u", self.url, "-q", queue, "-c", str(count), "-p", "1000",
+                              "--", "sh", "-c", "cat; echo"], capture_output=True, text=True, timeout=timeout)
+        return [line for line in out.stdout.splitlines() if line.strip()]
 
     def ctl(self, *args, timeout=60):
         return subprocess.run([CTL, "-n", self.node, *args], env=self.env, capture_output=True, text=True,
@@ -65,7 +103,7 @@ class RabbitMq:
 
     def stop(self):
         for process in (self.server, self.epmd):
-            if process.poll() is None:
+            if process is not None and process.poll() is None:
                 try:
                     os.killpg(process.pid, signal.SIGTERM)
                     process.wait(20)
@@ -75,4 +113,5 @@ class RabbitMq:
                     except ProcessLookupError:
                         pass
                     process.wait()
+        self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)

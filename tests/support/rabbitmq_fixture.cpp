@@ -1,5 +1,7 @@
 #include "support/rabbitmq_fixture.hpp"
 
+#include "support/test_certificates.hpp"
+
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
 
@@ -161,28 +163,13 @@ RabbitMqServer::RabbitMqServer() {
 }
 
 bool RabbitMqServer::make_certificates() {
-  const std::string tls = dir_ + "/tls/";
-  std::filesystem::create_directories(tls);
-  write_file(tls + "ext.cnf", "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-  const std::vector<std::vector<std::string>> steps = {
-      {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-       "-keyout", tls + "ca.key", "-out", tls + "ca.pem", "-days", "2", "-subj", "/CN=sluice-test-ca"},
-      {"/usr/bin/openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
-       tls + "server.key", "-out", tls + "server.csr", "-subj", "/CN=localhost"},
-      {"/usr/bin/openssl", "x509", "-req", "-in", tls + "server.csr", "-CA", tls + "ca.pem", "-CAkey", tls + "ca.key",
-       "-CAcreateserial", "-out", tls + "server.pem", "-days", "2", "-extfile", tls + "ext.cnf"},
-  };
-  if (::access("/usr/bin/openssl", X_OK) != 0) return false;
-  for (const auto& step : steps) {
-    const pid_t pid = spawn(step, environment(), tls + "openssl.out");
-    const int status = wait_exit(pid, Clock::now() + 30s);
-    if (status == -1) {
-      terminate_group(pid, 1s);
-      return false;
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return false;
+  // ca.pem, server.pem (localhost / 127.0.0.1) and server.key under tls/, as the config above expects.
+  try {
+    TestCertificates::make(dir_ + "/tls");
+    return true;
+  } catch (const std::exception&) {
+    return false;
   }
-  return true;
 }
 
 RabbitMqServer::~RabbitMqServer() {

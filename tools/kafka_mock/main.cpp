@@ -1,9 +1,17 @@
 // sluice-kafka-mock: starts a librdkafka mock cluster on 127.0.0.1 and prints
-// `bootstrap=127.0.0.1:PORT[,...]` as its first line on stdout, then runs until SIGTERM/SIGINT
-// (or, with --exit-on-eof, until stdin closes, so a parent that dies takes it along).
+// `bootstrap=127.0.0.1:PORT[,...]` as its first line on stdout, then runs until SIGTERM/SIGINT.
 //
 //   sluice-kafka-mock [--brokers N] [--partitions P] [--topic T]... [--exit-on-eof]
+//
+// While it runs it reads fault commands from stdin, one per line (`broker-down 1`, `leader T 0 2`,
+// `errors Produce 50 NOT_LEADER_FOR_PARTITION`... see fault_commands.hpp), and answers each with
+// one line on stdout, `ok` or `error: ...`. How stdin's end combines with that:
+//   - without --exit-on-eof, the end of stdin only ends the commands: the mock keeps running
+//     until a signal (so `</dev/null` or a background job in a script behaves as before);
+//   - with --exit-on-eof, the end of stdin stops the mock, as `quit` does, so a parent that dies
+//     (its end of the pipe closes) takes the mock along even while it was sending commands.
 
+#include "fault_commands.hpp"
 #include "sinks/kafka/embedded_broker.hpp"
 
 #include <csignal>
@@ -11,6 +19,8 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <functional>
+#include <mutex>
 #include <pthread.h>
 #include <string>
 #include <string_view>
@@ -29,7 +39,9 @@ struct Options {
 
 [[noreturn]] void usage(const char* problem) {
   std::cerr << "sluice-kafka-mock: " << problem << "\n"
-            << "usage: sluice-kafka-mock [--brokers N] [--partitions P] [--topic T]... [--exit-on-eof]\n";
+            << "usage: sluice-kafka-mock [--brokers N] [--partitions P] [--topic T]... [--exit-on-eof]\n"
+            << "stdin: fault commands, one per line (broker-down ID, broker-up ID, leader TOPIC PARTITION ID,\n"
+            << "errors APIKEY COUNT ERROR, rtt ID MS, topic NAME PARTITIONS, ping, quit); answers ok or error: ...\n";
   std::exit(2);
 }
 
@@ -67,6 +79,30 @@ Options parse(int argc, char** argv) {
   return options;
 }
 
+// Held while a command runs and while the cluster is torn down, so that a command never runs on
+// a destroyed cluster. Never destroyed itself: the detached reader may still wait on it at exit.
+std::mutex& cluster_mutex() {
+  static auto* mutex = new std::mutex;
+  return *mutex;
+}
+
+// Reads commands until stdin ends or `quit`; then, with --exit-on-eof or after `quit`, asks the
+// main thread to stop. Answers go to stdout after the bootstrap line, one line per command.
+void serve_commands(sluice::kafka::EmbeddedBroker& broker, bool exit_on_eof) {
+  std::string line;
+  bool quit = false;
+  while (!quit && std::getline(std::cin, line)) {
+    std::lock_guard lock(cluster_mutex());
+    const auto outcome = sluice::kafka_mock::run_fault_command(broker.cluster(), broker.broker_count(), line);
+    if (outcome.answer.empty()) continue;
+    std::fprintf(stderr, "sluice-kafka-mock: %s -> %s\n", line.c_str(), outcome.answer.c_str());
+    std::printf("%s\n", outcome.answer.c_str());
+    std::fflush(stdout);
+    quit = outcome.quit;
+  }
+  if (quit || exit_on_eof) ::kill(::getpid(), SIGTERM);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -87,17 +123,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "sluice-kafka-mock: %d broker(s) at %s; about 5 MiB kept per partition\n", options.brokers,
                  broker.bootstrap_servers().c_str());
 
-    if (options.exit_on_eof) {
-      std::thread([] {
-        char buffer[256];
-        while (::read(STDIN_FILENO, buffer, sizeof(buffer)) > 0) {
-        }
-        ::kill(::getpid(), SIGTERM);
-      }).detach();
-    }
+    std::thread(serve_commands, std::ref(broker), options.exit_on_eof).detach();
     int received = 0;
     sigwait(&signals, &received);
     std::fprintf(stderr, "sluice-kafka-mock: stopping (signal %d)\n", received);
+    cluster_mutex().lock();  // no command runs while, or after, the cluster is destroyed
   } catch (const std::exception& error) {
     std::fprintf(stderr, "sluice-kafka-mock: %s\n", error.what());
     return 1;

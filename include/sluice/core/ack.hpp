@@ -18,6 +18,9 @@ struct BatchOutcome {
   Status status = Status::delivered;
   std::uint32_t accepted = 0;  // events routed to at least one sink
   std::uint32_t filtered = 0;  // events that matched no route
+  // Events sent to the dead-letter destination while routing (invalid, unrouted, missing
+  // template fields); records dead-lettered later by a sink are counted in metrics only.
+  std::uint32_t dead_lettered = 0;
   std::int64_t error_index = -1;  // index of the first bad event for `invalid`
   std::string reason;             // human-readable; safe to show to the client
 };

@@ -10,12 +10,14 @@
 #include <sluice/core/ack.hpp>
 #include <sluice/core/admission.hpp>
 #include <sluice/core/arena.hpp>
+#include <sluice/core/dead_letter.hpp>
 #include <sluice/core/event.hpp>
 #include <sluice/core/padded_buffer.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -35,6 +37,7 @@ enum class ContentMode : std::uint8_t {
   ndjson,      // one structured CloudEvent per line (application/x-ndjson)
   binary,      // attributes in `binary_attributes`, the buffer is the data
   plain_json,  // a JSON value wrapped as the data of a synthesised event (wrap_plain_json)
+  cloudevents_protobuf,  // a serialized io.cloudevents.v1.CloudEventBatch (gRPC source)
 };
 
 // When the client gets its answer (DESIGN §3).
@@ -55,6 +58,17 @@ struct OutRecord {
   std::uint32_t bytes = 0;  // what this record charges against its sink's share
   std::uint16_t route_index = 0;
   WhenFull when_full = WhenFull::block;
+  // Set when the record is a dead letter (it goes to the dead-letter sink with these reasons in
+  // headers); points into the batch's notes.
+  const DeadLetterNote* dead_letter = nullptr;
+};
+
+// An event that failed decoding, kept for the dead letter: `raw.data` holds the bytes that failed
+// (DataKind::binary; a batch element's JSON text, an NDJSON line or the whole body) and
+// `raw.datacontenttype` their media type when known; `note` (raw) says why.
+struct InvalidEvent {
+  Event raw;
+  const DeadLetterNote* note = nullptr;
 };
 
 // Told when batches finish, for in-flight accounting and latency metrics. Called on the thread
@@ -82,6 +96,8 @@ class IngressBatch {
   AdmissionLease& lease() noexcept { return lease_; }
   AckMode ack_mode = AckMode::delivered;
   std::chrono::steady_clock::time_point received_at = std::chrono::steady_clock::now();
+  // The most events this batch may hold (a source's max_events_per_request); 0: the decoder's default.
+  std::uint32_t max_events = 0;
   // Binary mode: CloudEvents attributes from protocol headers, names without prefix and
   // lower-cased ("id", "type", "datacontenttype" from Content-Type, extensions). Views into arena.
   std::vector<std::pair<std::string_view, std::string_view>> binary_attributes;
@@ -94,6 +110,23 @@ class IngressBatch {
   std::vector<OutRecord> records;
   std::uint32_t filtered = 0;
   Arena arena;
+
+  // --- Dead letters (DESIGN §5) ---------------------------------------------------------------
+  // The dead-letter policy of the router that handles this batch; null when none is configured.
+  const DeadLetterPolicy* dead_letter_policy = nullptr;
+  // Events that failed decoding while a policy with `invalid: true` was in force; each is
+  // dead-lettered as its raw bytes.
+  std::vector<InvalidEvent> invalid_events;
+  // Events that reached only the dead letter while routing (invalid ones, unrouted ones, those
+  // whose every route missed a template field); told to the client next to accepted/filtered.
+  std::uint32_t dead_lettered = 0;
+  // Events routed to at least one sink: every event is accepted, filtered or dead-lettered.
+  std::uint32_t accepted_count() const noexcept {
+    return static_cast<std::uint32_t>(events.size() + invalid_events.size()) - filtered - dead_lettered;
+  }
+  // Adds a note that lives as long as the batch. Thread-safe: sinks add notes when they reroute
+  // a record they could not deliver while workers may still add theirs.
+  const DeadLetterNote& add_dead_letter_note(DeadLetterNote note);
 
   // --- Completion --------------------------------------------------------------------------
   void set_observer(BatchObserver* observer) noexcept { observer_ = observer; }
@@ -128,6 +161,8 @@ class IngressBatch {
   std::atomic<bool> failed_{false};
   std::mutex failure_mutex_;  // taken only on the failure path
   std::string failure_reason_;
+  std::mutex notes_mutex_;  // taken only when dead-lettering
+  std::deque<DeadLetterNote> dead_letter_notes_;  // deque: notes keep their address
 };
 
 }  // namespace sluice

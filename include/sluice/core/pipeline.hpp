@@ -53,6 +53,11 @@ class Pipeline final : public IngressPort, private BatchObserver {
   void run_worker(std::size_t index);
   void process(BatchProcessor& processor, IngressBatch* batch);
   void dispatch(IngressBatch& batch);
+  struct SinkGroup;
+  // when_full: dead_letter: re-addresses the group's records to the dead-letter sink and pushes
+  // them there (waiting like `block`). False when that share stayed full too.
+  bool push_to_dead_letter(const DeadLetterPolicy& policy, SinkGroup& group,
+                           std::chrono::steady_clock::time_point deadline);
   void on_batch_done(const IngressBatch& batch, const BatchOutcome& outcome) noexcept override;
 
   struct Queue;  // moodycamel::BlockingConcurrentQueue<IngressBatch*>

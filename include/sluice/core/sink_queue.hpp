@@ -36,7 +36,9 @@ class SinkQueue {
   std::size_t pop(std::span<OutRecord*> out, std::chrono::microseconds timeout) noexcept;
 
   // Sink side: the record is finished. Frees its share and resolves it in its batch (which may
-  // complete and delete the batch: the record must not be touched afterwards).
+  // complete and delete the batch: the record must not be touched afterwards). A permanent
+  // failure goes to the batch's dead-letter sink instead when its policy says `rejected: true`
+  // and the dead-letter share has room (never waits); the batch then waits for that delivery.
   static void complete(OutRecord* record, DeliveryStatus status, std::string_view reason = {}) noexcept;
 
   // Wakes a consumer blocked in pop() (used at shutdown).
@@ -48,6 +50,7 @@ class SinkQueue {
 
  private:
   void release(std::uint64_t bytes) noexcept;
+  static bool reroute_to_dead_letter(OutRecord* record, std::string_view reason) noexcept;
   bool try_charge(std::uint64_t bytes) noexcept;
 
   struct Queue;  // moodycamel::BlockingConcurrentQueue, kept out of this header

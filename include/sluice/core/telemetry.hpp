@@ -56,6 +56,9 @@ class Telemetry {
   // Returns the metrics of component (kind, name), creating them on first use.
   ComponentMetrics& component(std::string_view kind, std::string_view name);
 
+  // Records handed to the dead-letter sink for `reason` (DeadLetterReason names).
+  prometheus::Counter& dead_letter_records(std::string_view reason);
+
   prometheus::Registry& registry() noexcept { return *registry_; }
   // Prometheus text exposition of every series.
   std::string render_prometheus() const;
@@ -71,6 +74,7 @@ class Telemetry {
   prometheus::Family<prometheus::Counter>& filtered_;
   prometheus::Family<prometheus::Counter>& dead_lettered_;
   prometheus::Family<prometheus::Counter>& dropped_;
+  prometheus::Family<prometheus::Counter>& dead_letter_reasons_;
   prometheus::Family<prometheus::Counter>& errors_;
   prometheus::Family<prometheus::Gauge>& inflight_bytes_;
   prometheus::Family<prometheus::Gauge>& queue_depth_;

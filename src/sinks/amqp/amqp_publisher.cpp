@@ -385,7 +385,7 @@ bool AmqpPublisher::publish_entry(WindowEntry entry) {
              "routing_key_too_long");
     return false;
   }
-  const EncodedMessage& message = encoder_.encode(*record->event);
+  const EncodedMessage& message = encoder_.encode(*record);
   if (message.body.len > config_.max_message_size) {
     fail_now(record, DeliveryStatus::permanent_failure,
              fmt::format("message of {} bytes exceeds {}.max_message_size ({})", message.body.len,

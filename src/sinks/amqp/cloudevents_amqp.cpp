@@ -47,6 +47,39 @@ const EncodedMessage& MessageEncoder::encode(const Event& event) {
   return message_;
 }
 
+const EncodedMessage& MessageEncoder::encode(const OutRecord& record) {
+  const DeadLetterNote* note = record.dead_letter;
+  if (note == nullptr) return encode(*record.event);
+  if (note->raw) {
+    // Bytes that never decoded into an event: published as they came, for inspection or replay.
+    message_.properties = amqp_basic_properties_t{};
+    if (options_.persistent) {
+      message_.properties._flags |= AMQP_BASIC_DELIVERY_MODE_FLAG;
+      message_.properties.delivery_mode = AMQP_DELIVERY_PERSISTENT;
+    }
+    message_.body = bytes_of(record.event->data);
+    if (!record.event->datacontenttype.empty()) {
+      message_.properties._flags |= AMQP_BASIC_CONTENT_TYPE_FLAG;
+      message_.properties.content_type = bytes_of(record.event->datacontenttype);
+    }
+    headers_.clear();
+  } else {
+    encode(*record.event);
+    if (options_.format == OutputFormat::structured) headers_.clear();
+  }
+  for (const DeadLetterHeader& header : dead_letter_headers(record)) {
+    amqp_table_entry_t entry{};
+    entry.key = bytes_of(header.name);
+    entry.value.kind = AMQP_FIELD_KIND_UTF8;
+    entry.value.value.bytes = bytes_of(header.value);
+    headers_.push_back(entry);
+  }
+  message_.properties._flags |= AMQP_BASIC_HEADERS_FLAG;
+  message_.properties.headers.num_entries = static_cast<int>(headers_.size());
+  message_.properties.headers.entries = headers_.data();
+  return message_;
+}
+
 void MessageEncoder::encode_structured(const Event& event) {
   message_.body = bytes_of(encoding::structured_json(event, data_scratch_));
   message_.properties._flags |= AMQP_BASIC_CONTENT_TYPE_FLAG;

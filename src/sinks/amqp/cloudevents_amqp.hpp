@@ -19,6 +19,7 @@
 // Both modes set delivery_mode 2 (persistent) unless configured otherwise.
 
 #include <sluice/api/sink.hpp>
+#include <sluice/core/batch.hpp>
 #include <sluice/core/event.hpp>
 
 #include <amqp.h>
@@ -50,6 +51,9 @@ class MessageEncoder {
   MessageEncoder& operator=(const MessageEncoder&) = delete;
 
   const EncodedMessage& encode(const Event& event);
+  // The record's event as above; a dead letter (record.dead_letter) also gets the sluice_dlq_*
+  // headers (DESIGN §5), and one that never decoded (a raw note) is its original bytes as the body.
+  const EncodedMessage& encode(const OutRecord& record);
 
   const EncoderOptions& options() const noexcept { return options_; }
 

@@ -54,7 +54,7 @@ bool ConsoleSink::write_bulk(std::chrono::microseconds timeout) {
     if (records_[i] == nullptr) continue;  // a wake-up
     record_bytes += records_[i]->bytes;
     records_[written] = records_[i];  // compact in place
-    append_console_line(buffer_, *records_[i]->event, config_.format, scratch_);
+    append_console_line(buffer_, *records_[i], config_.format, scratch_);
     ++written;
   }
   if (written == 0) return true;

@@ -5,6 +5,22 @@
 
 namespace sluice::kafka {
 
+const KafkaMessage& CloudEventsKafkaEncoder::encode(const OutRecord& record, std::string& payload) {
+  const DeadLetterNote* note = record.dead_letter;
+  if (note == nullptr) return encode(*record.event, payload);
+  if (note->raw) {
+    // Bytes that never decoded into an event: published as they came, for inspection or replay.
+    message_.headers.clear();
+    message_.has_value = true;
+    message_.value = record.event->data;
+    if (!record.event->datacontenttype.empty()) message_.headers.push_back({"content-type", record.event->datacontenttype});
+  } else {
+    encode(*record.event, payload);
+  }
+  for (const DeadLetterHeader& header : dead_letter_headers(record)) message_.headers.push_back({header.name, header.value});
+  return message_;
+}
+
 const KafkaMessage& CloudEventsKafkaEncoder::encode(const Event& event, std::string& payload) {
   message_.headers.clear();
   if (format_ == OutputFormat::structured) {

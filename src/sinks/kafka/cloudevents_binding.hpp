@@ -7,6 +7,8 @@
 //   binary      value = the data as-is (none: a null value, i.e. a tombstone); headers ce_id,
 //               ce_source, ce_specversion, ce_type, ce_time, ce_subject, ce_dataschema,
 //               ce_<extension>, and content-type = datacontenttype (binding §3.2)
+//   dead letter the same, plus headers sluice_dlq_reason, sluice_dlq_detail, sluice_dlq_source,
+//               sluice_dlq_route, sluice_dlq_sink (DESIGN §5); undecodable input as its raw bytes
 //   key         the route's key; when the route gave none, the partitionkey extension (binding
 //               §3.1 Key Mapper, DESIGN §5); else no key.
 
@@ -40,6 +42,9 @@ class CloudEventsKafkaEncoder {
   // librdkafka without a copy. Header names and values are valid until the next encode() (they
   // are copied by librdkafka when the record is produced).
   const KafkaMessage& encode(const Event& event, std::string& payload);
+  // The record's event as above; a dead letter (record.dead_letter) also gets the sluice_dlq_*
+  // headers, and one that never decoded (a raw note) is its original bytes as the value.
+  const KafkaMessage& encode(const OutRecord& record, std::string& payload);
 
  private:
   OutputFormat format_;

@@ -241,7 +241,7 @@ rd_kafka_topic_t* KafkaProducer::Impl::topic_handle(std::string_view topic) {
 void KafkaProducer::Impl::produce(OutRecord* record) {
   PendingRecord* pending = pending_pool_.take();
   pending->record = record;
-  const KafkaMessage& message = encoder_.encode(*record->event, pending->payload);
+  const KafkaMessage& message = encoder_.encode(*record, pending->payload);
   const std::string_view key = kafka_key(*record);
   const std::string_view topic = record->topic.empty() ? std::string_view(default_topic_) : record->topic;
 

@@ -1,9 +1,11 @@
 #pragma once
-// The part of a gRPC call shared by unary calls and streams: a received message is parsed,
-// rendered as a JSON batch (event_json.hpp), admitted against the budget, and submitted.
+// The part of a gRPC call shared by unary calls and streams: the serialized CloudEventBatch of a
+// received message is copied once into a padded buffer (its events counted from the wire, see
+// wire_scan.hpp), admitted against the budget, and submitted as ContentMode::cloudevents_protobuf
+// for the decoder to read in place. No protobuf objects are built.
 //
 // Thread-safety: free functions, safe on any thread; they take no lock. Called on grpc's callback
-// threads (never blocking: parsing and rendering are bounded by max_message_bytes) and on the
+// threads (never blocking: the copy and the scan are bounded by max_message_bytes) and on the
 // io_context when a stream retries admission.
 
 #include "sources/grpc/ack_token.hpp"
@@ -27,10 +29,9 @@ namespace sluice {
 // One received message on its way to the pipeline.
 struct Intake {
   enum class Kind : std::uint8_t {
-    ready,          // `body` holds the batch as JSON, to be admitted
+    ready,          // `body` holds the serialized CloudEventBatch, to be admitted
     empty,          // no events: answered at once, nothing to deliver
-    malformed,      // not a protobuf message of the expected type
-    invalid,        // an event cannot be represented (error_index, reason)
+    malformed,      // not a protobuf message of the expected type (checked to the batch's top level)
     not_accepting,  // the source is shutting down
   };
   Kind kind = Kind::ready;
@@ -38,7 +39,6 @@ struct Intake {
   std::uint32_t events = 0;
   std::size_t wire_bytes = 0;
   PaddedBuffer body;
-  std::int64_t error_index = -1;
   std::string reason;
   std::chrono::steady_clock::time_point received_at = std::chrono::steady_clock::now();
 };

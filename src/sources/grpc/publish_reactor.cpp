@@ -88,10 +88,6 @@ void PublishReactor::handle(const std::shared_ptr<GrpcSourceState>& state, const
       state->errors.malformed.Increment();
       core_->finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, intake.reason));
       return;
-    case Intake::Kind::invalid:
-      state->errors.invalid.Increment();
-      core_->finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, intake.reason), intake.error_index);
-      return;
     case Intake::Kind::not_accepting:
       state->errors.shutting_down.Increment();
       core_->finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, intake.reason));

@@ -71,7 +71,7 @@ void StreamCore::on_read_done(bool ok, grpc::ByteBuffer& message) {
   Intake intake;
   try {
     intake = read_stream_message(message, *state_);
-  } catch (const std::exception& error) {  // out of memory while rendering: end the stream, keep the process
+  } catch (const std::exception& error) {  // out of memory while copying: end the stream, keep the process
     intake = Intake{};
     intake.kind = Intake::Kind::malformed;
     intake.reason = std::string("internal error: ") + error.what();
@@ -160,10 +160,6 @@ void StreamCore::handle(Intake intake) {
     }
     case Intake::Kind::empty:
       answer = make_publish_ack(intake.sequence, BatchOutcome{});
-      break;
-    case Intake::Kind::invalid:
-      state_->errors.invalid.Increment();
-      answer = make_publish_ack(intake.sequence, BatchOutcome::Status::invalid, intake.reason, intake.error_index);
       break;
     case Intake::Kind::not_accepting:
       state_->errors.shutting_down.Increment();

@@ -1,6 +1,7 @@
 #include "sources/http/config.hpp"
 
 #include "config/config_node.hpp"
+#include "net/http_auth.hpp"
 
 #include <limits>
 
@@ -52,10 +53,29 @@ HttpSourceConfig parse_http_source_config(const ConfigNode& node) {
 
   if (auto auth = node.child("auth")) {
     config.bearer_token = auth->secret("bearer_token");
-    if (!config.bearer_token) auth->fail("bearer_token", "give bearer_token or bearer_token_file");
-    if (config.bearer_token->empty()) auth->fail("bearer_token", "must not be empty");
+    if (config.bearer_token && config.bearer_token->empty()) auth->fail("bearer_token", "must not be empty");
+    if (auto basic = auth->child("basic")) {
+      const std::string username = basic->string("username", "");
+      if (username.empty()) basic->fail("username", "is required with basic");
+      if (username.find(':') != std::string::npos) basic->fail("username", "must not contain ':' (RFC 7617)");
+      const auto password = basic->secret("password");
+      if (!password) basic->fail("password", "give password or password_file");
+      if (password->empty()) basic->fail("password", "must not be empty");
+      config.basic_credentials = basic_credentials(username, *password);
+      basic->reject_unknown_keys();
+    }
+    if (!config.bearer_token && !config.basic_credentials) {
+      auth->fail("bearer_token", "give bearer_token, bearer_token_file or basic: {username, password}");
+    }
     auth->reject_unknown_keys();
   }
+
+  config.tls = parse_listener_tls(node);
+  config.max_requests_per_second = node.number("max_requests_per_second", 0, 0, 10'000'000);
+  config.max_events_per_request =
+      static_cast<std::uint32_t>(node.integer("max_events_per_request", 0, 0, 10'000'000));
+  config.max_requests_per_connection =
+      static_cast<std::uint32_t>(node.integer("max_requests_per_connection", 0, 0, 1'000'000'000));
 
   node.reject_unknown_keys();
   return config;

@@ -1,6 +1,8 @@
 #pragma once
 // The HTTP source's configuration (one entry under `sources:` with `type: http`).
 
+#include "net/listener_tls.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -28,8 +30,19 @@ struct HttpSourceConfig {
   bool wrap_plain_json = false;
   std::string wrap_source = "sluice/http";
   std::string wrap_type = "sluice.json";
-  std::optional<std::string> bearer_token;  // never logged
+  // auth: a request passes with either configured scheme. Secrets, never logged.
+  std::optional<std::string> bearer_token;
+  std::optional<std::string> basic_credentials;  // base64("username:password"), as clients send it
   std::uint32_t retry_after_seconds = 1;
+  // tls: HTTPS (and with client_ca_file, mutual TLS) on `listen`. Not on a gRPC multiplexed port.
+  std::optional<ListenerTlsConfig> tls;
+  // Limits; 0 means none. Requests per second for the whole source (token bucket, bursts of one
+  // second's worth): over it, 429 + Retry-After. Events per request: overrides the pipeline's
+  // max_events_per_batch for this source (400 when exceeded). Requests per connection: the last
+  // answer says Connection: close, so long-lived clients spread over instances behind a balancer.
+  double max_requests_per_second = 0;
+  std::uint32_t max_events_per_request = 0;
+  std::uint32_t max_requests_per_connection = 0;
 };
 
 // Reads and validates `node` (the source's mapping). Throws ConfigError naming file, line and key.

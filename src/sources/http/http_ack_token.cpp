@@ -1,10 +1,10 @@
 #include "sources/http/http_ack_token.hpp"
 
-#include "sources/http/http_session.hpp"
+#include "sources/http/http_connection.hpp"
 
 namespace sluice {
 
-HttpAckToken::HttpAckToken(std::shared_ptr<HttpSession> session, InflightCharge charge) noexcept
+HttpAckToken::HttpAckToken(std::shared_ptr<HttpConnection> session, InflightCharge charge) noexcept
     : session_(std::move(session)), charge_(std::move(charge)) {}
 
 void HttpAckToken::complete(BatchOutcome outcome) noexcept {

@@ -10,16 +10,16 @@
 
 namespace sluice {
 
-class HttpSession;
+class HttpConnection;
 
 class HttpAckToken final : public AckToken {
  public:
-  HttpAckToken(std::shared_ptr<HttpSession> session, InflightCharge charge) noexcept;
+  HttpAckToken(std::shared_ptr<HttpConnection> session, InflightCharge charge) noexcept;
   // Any thread; only posts to the session's strand (never blocks, never writes inline).
   void complete(BatchOutcome outcome) noexcept override;
 
  private:
-  std::shared_ptr<HttpSession> session_;
+  std::shared_ptr<HttpConnection> session_;
   InflightCharge charge_;  // released with the token, i.e. when the batch releases its budget
 };
 

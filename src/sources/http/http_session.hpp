@@ -4,12 +4,18 @@
 // answer when the batch's AckToken delivers it. One request in flight per connection (a
 // pipelined request waits in the read buffer until the previous answer is written).
 //
+// `Stream` is the plain tcp::socket or a Beast ssl_stream over it: one implementation for both,
+// instantiated in http_session.cpp and https_session.cpp (only the latter sees the ssl headers),
+// so the plain path has no per-read indirection. TLS adds a handshake before the first request
+// (under header_timeout) and a close_notify before closing.
+//
 // Thread-safety: every member function except start(), cancel() and deliver() runs on the
 // connection's strand; those three may be called from any thread. Lifetime: shared_from_this
 // keeps the session alive while an operation is pending or a batch of it is in the pipeline.
 // Internal to the HTTP source (includes Asio and Beast).
 
 #include "sources/http/binary_attributes.hpp"
+#include "sources/http/http_connection.hpp"
 #include "sources/http/inflight_charge.hpp"
 #include "sources/http/request_head.hpp"
 #include "sources/http/source_state.hpp"
@@ -31,26 +37,30 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <type_traits>
 
 namespace sluice {
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+template <class Stream>
+class HttpSession final : public HttpConnection, public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
   // `overflow`: the connection is over max_connections and is only told so (503) and closed.
-  HttpSession(boost::asio::ip::tcp::socket socket, std::shared_ptr<HttpSourceState> state, bool overflow);
-  ~HttpSession();
+  // `stream_args` construct the Stream (the socket; for TLS also the ssl context).
+  template <class... StreamArgs>
+  HttpSession(std::shared_ptr<HttpSourceState> state, bool overflow, StreamArgs&&... stream_args);
+  ~HttpSession() override;
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
 
   void start();
-  // Closes the connection (source stop), then calls `closed` on the strand. A batch in flight
-  // still completes; its answer is dropped.
-  void cancel(std::function<void()> closed);
-  // The batch's outcome, from the AckToken on whatever thread resolved it: only posts.
-  void deliver(BatchOutcome outcome);
+  void cancel(std::function<void()> closed) override;
+  void deliver(BatchOutcome outcome) override;
 
  private:
+  static constexpr bool kTls = !std::is_same_v<Stream, boost::asio::ip::tcp::socket>;
+
   enum class Phase : std::uint8_t {
+    handshake,       // TLS only: before the first request
     idle,            // between requests, waiting for the first byte
     header,          // reading a request header
     admission_wait,  // overload: wait, holding the client back until budget frees
@@ -62,6 +72,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     closed,
   };
 
+  void do_handshake();
+  void on_handshake(boost::system::error_code ec);
+  void refuse_plain_http();
+  void answer_overflow();
   void do_wait_request();
   void on_readable(boost::system::error_code ec);
   void do_read_header();
@@ -81,6 +95,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void respond(HttpAnswer answer);
   void on_write(boost::system::error_code ec, bool close);
   void do_linger();
+  void do_tls_shutdown();
+  void do_linger_read();
   void on_linger_read(boost::system::error_code ec, std::size_t bytes);
   void close_socket();
   void drop_request_state() noexcept;
@@ -89,10 +105,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void disarm_timer();
   void on_timeout();
 
+  boost::asio::ip::tcp::socket& tcp_socket() noexcept;
+
   const std::shared_ptr<HttpSourceState> state_;
   const bool overflow_;
+  Stream stream_;
   const boost::asio::any_io_executor executor_;  // the connection's strand
-  boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer timer_;
   boost::asio::steady_timer retry_timer_;
   std::uint64_t timer_generation_ = 0;  // a timer callback from an earlier arm is ignored
@@ -104,6 +122,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   Phase phase_ = Phase::idle;
   bool first_request_ = true;
+  std::uint32_t requests_ = 0;  // requests read on this connection (max_requests_per_connection)
   bool keep_alive_ = true;
   bool body_unread_ = false;  // a closing answer leaves request bytes unread: linger
   unsigned version_ = 11;

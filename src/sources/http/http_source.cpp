@@ -1,6 +1,7 @@
 #include "sources/http/http_source.hpp"
 
-#include "sources/http/http_session.hpp"
+#include "net/listener_tls.hpp"
+#include "sources/http/session_launch.hpp"
 #include "sources/http/session_errors.hpp"
 #include "sources/http/source_state.hpp"
 
@@ -96,18 +97,27 @@ struct HttpSource::Impl : std::enable_shared_from_this<Impl> {
       });
       return;
     }
-    serve(std::move(socket));
+    serve(std::move(socket), true);
     do_accept();
   }
 
-  // A new connection, accepted here or adopted. On the acceptor's strand.
-  void serve(tcp::socket socket) {
+  // A new connection, accepted here or adopted. On the acceptor's strand. `own_port`: accepted by
+  // this source's listener (TLS when configured); adopted connections from a gRPC multiplexed port
+  // are always cleartext.
+  void serve(tcp::socket socket, bool own_port) {
+    const auto launch = [&](bool overflow) {
+      if (own_port && state->tls_context) {
+        launch_tls_session(std::move(socket), state, overflow, *state->tls_context);
+      } else {
+        launch_plain_session(std::move(socket), state, overflow);
+      }
+    };
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     // Only this strand increments, so check-then-increment cannot overshoot.
     if (state->connections.load(std::memory_order_relaxed) < state->config.max_connections) {
       state->connections.fetch_add(1, std::memory_order_relaxed);
-      std::make_shared<HttpSession>(std::move(socket), state, false)->start();
+      launch(false);
     } else {
       std::uint64_t suppressed = 0;
       if (state->warnings.allow(suppressed)) {
@@ -117,7 +127,7 @@ struct HttpSource::Impl : std::enable_shared_from_this<Impl> {
       }
       if (state->overflow_connections.load(std::memory_order_relaxed) < kMaxOverflowConnections) {
         state->overflow_connections.fetch_add(1, std::memory_order_relaxed);
-        std::make_shared<HttpSession>(std::move(socket), state, true)->start();
+        launch(true);
       } else {
         state->errors.count(session_error::kTooManyConnections);
         socket.close(ignored);
@@ -144,6 +154,7 @@ void HttpSource::start() {
   const HttpSourceConfig& config = impl_->state->config;
   const std::string& name = impl_->state->name;
   const tcp::endpoint endpoint = resolve_listen(impl_->io, config, name);
+  if (config.tls) impl_->state->tls_context = make_server_tls_context(*config.tls, fmt::format("sources.{}", name));
   error_code ec;
   const auto fail = [&](std::string_view step) {
     throw std::runtime_error(fmt::format("sources.{}.listen: cannot {} {}:{}: {}", name, step, config.listen_host,
@@ -160,8 +171,9 @@ void HttpSource::start() {
   if (ec) fail("listen on");
   impl_->port = acceptor.local_endpoint(ec).port();
   impl_->listening = true;
-  spdlog::info("http source '{}' listening on {}:{} (path {})", name, endpoint.address().to_string(),
-               impl_->port.load(), config.path);
+  spdlog::info("http source '{}' listening on {}:{} (path {}{})", name, endpoint.address().to_string(),
+               impl_->port.load(), config.path,
+               config.tls ? (config.tls->mutual() ? ", TLS with client certificates" : ", TLS") : "");
   asio::post(acceptor.get_executor(), [impl = impl_] { impl->do_accept(); });
 }
 
@@ -219,7 +231,7 @@ void HttpSource::adopt_connection(int native_socket) noexcept {
     }
     owned = true;
     asio::post(impl_->acceptor.get_executor(), [impl = impl_, socket = std::move(socket)]() mutable {
-      impl->serve(std::move(socket));
+      impl->serve(std::move(socket), false);
     });
   } catch (const std::exception& error) {
     if (!owned) ::close(native_socket);

@@ -1,6 +1,6 @@
 #include "sources/http/request_head.hpp"
 
-#include "sources/http/auth.hpp"
+#include "net/http_auth.hpp"
 #include "sources/http/content_mode.hpp"
 
 #include <fmt/format.h>
@@ -29,16 +29,30 @@ HeadDecision evaluate_request_head(const http::request_header<>& head, const Bod
   HeadDecision decision;
   attributes.clear();
 
-  if (config.bearer_token) {
-    switch (check_bearer(head[http::field::authorization], *config.bearer_token)) {
+  if (config.bearer_token || config.basic_credentials) {
+    const std::string_view authorization = head[http::field::authorization];
+    // Each configured scheme is tried; a wrong secret of either scheme is 403, none at all 401.
+    AuthResult result = AuthResult::missing;
+    if (config.bearer_token) result = check_bearer(authorization, *config.bearer_token);
+    if (result == AuthResult::missing && config.basic_credentials) {
+      result = check_basic(authorization, *config.basic_credentials);
+    }
+    switch (result) {
       case AuthResult::ok:
         break;
       case AuthResult::missing:
-        decision.reject = refuse(401, http_error::kUnauthorized, "a bearer token is required", framing);
-        decision.reject->www_authenticate = true;
+        decision.reject = refuse(401, http_error::kUnauthorized,
+                                 config.bearer_token ? (config.basic_credentials ? "credentials are required (Bearer or Basic)"
+                                                                                 : "a bearer token is required")
+                                                     : "basic auth credentials are required",
+                                 framing);
+        decision.reject->www_authenticate = config.bearer_token
+                                                ? (config.basic_credentials ? R"(Bearer realm="sluice", Basic realm="sluice")"
+                                                                            : R"(Bearer realm="sluice")")
+                                                : R"(Basic realm="sluice")";
         return decision;
       case AuthResult::forbidden:
-        decision.reject = refuse(403, http_error::kForbidden, "the bearer token is not valid", framing);
+        decision.reject = refuse(403, http_error::kForbidden, "the credentials are not valid", framing);
         return decision;
     }
   }

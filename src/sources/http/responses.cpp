@@ -27,7 +27,10 @@ HttpAnswer answer_for_outcome(const BatchOutcome& outcome, std::uint32_t retry_a
     case Status::accepted: {
       HttpAnswer answer;
       answer.status = outcome.status == Status::delivered ? 200 : 202;
-      answer.body = fmt::format(R"({{"accepted":{},"filtered":{}}})", outcome.accepted, outcome.filtered);
+      answer.body = outcome.dead_lettered == 0
+                        ? fmt::format(R"({{"accepted":{},"filtered":{}}})", outcome.accepted, outcome.filtered)
+                        : fmt::format(R"({{"accepted":{},"filtered":{},"dead_lettered":{}}})", outcome.accepted,
+                                      outcome.filtered, outcome.dead_lettered);
       return answer;
     }
     case Status::invalid: {

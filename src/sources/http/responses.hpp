@@ -18,7 +18,7 @@ struct HttpAnswer {
   std::string_view metric;    // the reason counted in sluice_errors_total when not `error`
   std::optional<std::uint32_t> retry_after;  // seconds
   bool close = false;         // Connection: close (body not read, or the connection is unusable)
-  bool www_authenticate = false;  // 401: WWW-Authenticate: Bearer realm="sluice"
+  std::string_view www_authenticate;  // 401: the WWW-Authenticate challenge (static text)
   bool allow_post = false;        // 405: Allow: POST
 };
 
@@ -36,6 +36,7 @@ inline constexpr std::string_view kUnsupportedMediaType = "unsupported_media_typ
 inline constexpr std::string_view kOverloaded = "overloaded";
 inline constexpr std::string_view kHeaderTooLarge = "header_too_large";
 inline constexpr std::string_view kUnavailable = "unavailable";
+inline constexpr std::string_view kRateLimited = "rate_limited";  // max_requests_per_second
 }  // namespace http_error
 
 // The answer for a finished batch (DESIGN §3): 200/202 with counts, 400 with the first bad

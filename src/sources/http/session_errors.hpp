@@ -12,5 +12,6 @@ inline constexpr std::string_view kAdmissionTimeout = "admission_timeout";   // 
 inline constexpr std::string_view kTooManyConnections = "too_many_connections";  // max_connections (503)
 inline constexpr std::string_view kShuttingDown = "shutting_down";           // pipeline stopping (503)
 inline constexpr std::string_view kAcceptFailed = "accept_failed";           // accept() error (e.g. EMFILE)
+inline constexpr std::string_view kTlsHandshakeFailed = "tls_handshake_failed";  // incl. no/wrong client cert
 
 }  // namespace sluice::session_error

@@ -15,6 +15,7 @@ ErrorCounters::ErrorCounters(ComponentMetrics& metrics) : metrics_(metrics) {
       http_error::kOverloaded,      http_error::kHeaderTooLarge,   http_error::kUnavailable,
       session_error::kTruncatedBody, session_error::kHeaderTimeout, session_error::kAdmissionTimeout,
       session_error::kTooManyConnections, session_error::kShuttingDown, session_error::kAcceptFailed,
+      http_error::kRateLimited,     session_error::kTlsHandshakeFailed,
   };
   counters_.reserve(kKnown.size());
   for (const std::string_view reason : kKnown) counters_.emplace_back(reason, &metrics_.error(reason));
@@ -30,7 +31,7 @@ void ErrorCounters::count(std::string_view reason) {
   metrics_.error(reason).Increment();  // not expected: every reason is listed above
 }
 
-std::uint64_t SessionRegistry::add(std::weak_ptr<HttpSession> session) {
+std::uint64_t SessionRegistry::add(std::weak_ptr<HttpConnection> session) {
   std::lock_guard lock(mutex_);
   const std::uint64_t id = ++next_id_;
   sessions_.emplace(id, std::move(session));
@@ -42,8 +43,8 @@ void SessionRegistry::remove(std::uint64_t id) noexcept {
   sessions_.erase(id);
 }
 
-std::vector<std::shared_ptr<HttpSession>> SessionRegistry::snapshot() const {
-  std::vector<std::shared_ptr<HttpSession>> alive;
+std::vector<std::shared_ptr<HttpConnection>> SessionRegistry::snapshot() const {
+  std::vector<std::shared_ptr<HttpConnection>> alive;
   std::lock_guard lock(mutex_);
   alive.reserve(sessions_.size());
   for (const auto& [id, weak] : sessions_) {
@@ -58,6 +59,9 @@ HttpSourceState::HttpSourceState(HttpSourceConfig config_in, std::string name_in
       name(std::move(name_in)),
       ingress(ingress_in),
       metrics(telemetry.component("source", name)),
-      errors(metrics) {}
+      errors(metrics),
+      request_rate(config.max_requests_per_second > 0
+                       ? std::make_unique<RequestRateLimit>(config.max_requests_per_second)
+                       : nullptr) {}
 
 }  // namespace sluice

@@ -4,6 +4,8 @@
 // still finds its configuration and counters.
 
 #include "sources/http/config.hpp"
+#include "sources/http/http_connection.hpp"
+#include "sources/http/request_rate_limit.hpp"
 #include "sources/http/rate_limited_log.hpp"
 
 #include <sluice/api/source.hpp>
@@ -19,9 +21,11 @@
 #include <utility>
 #include <vector>
 
-namespace sluice {
+namespace boost::asio::ssl {
+class context;
+}
 
-class HttpSession;
+namespace sluice {
 
 // The source's error counters by reason, registered once at start-up so the data path never
 // takes the registry's lock. Thread-safe.
@@ -38,14 +42,14 @@ class ErrorCounters {
 // Sessions alive now, held weakly, so stop() can cancel them. Thread-safe.
 class SessionRegistry {
  public:
-  std::uint64_t add(std::weak_ptr<HttpSession> session);
+  std::uint64_t add(std::weak_ptr<HttpConnection> session);
   void remove(std::uint64_t id) noexcept;
-  std::vector<std::shared_ptr<HttpSession>> snapshot() const;
+  std::vector<std::shared_ptr<HttpConnection>> snapshot() const;
 
  private:
   mutable std::mutex mutex_;
   std::uint64_t next_id_ = 0;
-  std::unordered_map<std::uint64_t, std::weak_ptr<HttpSession>> sessions_;
+  std::unordered_map<std::uint64_t, std::weak_ptr<HttpConnection>> sessions_;
 };
 
 struct HttpSourceState {
@@ -62,6 +66,12 @@ struct HttpSourceState {
   std::atomic<std::uint32_t> overflow_connections{0};  // being turned away with 503
   SessionRegistry sessions;
   RateLimitedLog warnings{std::chrono::seconds(10)};
+  RateLimitedLog tls_warnings{std::chrono::seconds(10)};  // failed handshakes: scanners, wrong certs
+  // The server's TLS context when `tls` is configured; set by start() before the first accept and
+  // held here so that it outlives every TLS session.
+  std::shared_ptr<boost::asio::ssl::context> tls_context;
+  // max_requests_per_second; null when unlimited.
+  const std::unique_ptr<RequestRateLimit> request_rate;
 };
 
 }  // namespace sluice

@@ -42,26 +42,40 @@ std::string_view trim_right(std::string_view text) noexcept {
   return text;
 }
 
+enum class FieldRead : unsigned char {
+  found,
+  absent,  // not there, or null, an object or an array: no scalar to render
+  failed,  // an error while reading: the document may have been abandoned (see render)
+};
+
 // Reads one field for a template: strings unescaped, numbers and booleans as their JSON text.
-bool read_field(od::document& doc, const std::string& pointer, std::string& out) {
+FieldRead read_field(od::document& doc, const std::string& pointer, std::string& out) {
   od::value value;
-  if (doc.at_pointer(pointer).get(value) != simdjson::SUCCESS) return false;
+  switch (doc.at_pointer(pointer).get(value)) {
+    case simdjson::SUCCESS:
+      break;
+    case simdjson::NO_SUCH_FIELD:
+    case simdjson::INDEX_OUT_OF_BOUNDS:
+      return FieldRead::absent;
+    default:
+      return FieldRead::failed;
+  }
   od::json_type type;
-  if (value.type().get(type) != simdjson::SUCCESS) return false;
+  if (value.type().get(type) != simdjson::SUCCESS) return FieldRead::failed;
   switch (type) {
     case od::json_type::string: {
       std::string_view text;
-      if (value.get_string().get(text) != simdjson::SUCCESS) return false;
+      if (value.get_string().get(text) != simdjson::SUCCESS) return FieldRead::failed;
       // Copied at once: the next at_pointer() rewinds the document and reuses the string buffer.
       out.assign(text);
-      return true;
+      return FieldRead::found;
     }
     case od::json_type::number:
     case od::json_type::boolean:
       out.assign(trim_right(value.raw_json_token()));
-      return true;
+      return FieldRead::found;
     default:
-      return false;  // null, object, array: no scalar to render
+      return FieldRead::absent;
   }
 }
 
@@ -180,8 +194,18 @@ void WrapRenderer::render(std::string_view payload, std::string_view subject, st
     // One parser per thread (cnats delivery threads, fetch threads); it keeps its buffers.
     thread_local od::parser parser;
     od::document doc;
-    if (parser.iterate(payload.data(), payload.size(), payload.size() + kInputPadding).get(doc) == simdjson::SUCCESS) {
-      for (std::size_t i = 0; i < pointers_.size(); ++i) present[i] = read_field(doc, pointers_[i], values[i]);
+    const auto iterate = [&] {
+      return parser.iterate(payload.data(), payload.size(), payload.size() + kInputPadding).get(doc) ==
+             simdjson::SUCCESS;
+    };
+    bool usable = iterate();
+    for (std::size_t i = 0; i < pointers_.size() && usable; ++i) {
+      const FieldRead read = read_field(doc, pointers_[i], values[i]);
+      present[i] = read == FieldRead::found;
+      // After an error simdjson may have abandoned the document (dropped its parser), and the next
+      // at_pointer() would rewind it through a null pointer: malformed payloads crashed here. Such
+      // payloads are rare (the decoder refuses them later), so the next field starts afresh.
+      if (read == FieldRead::failed) usable = iterate();
     }
   }
   type.clear();

@@ -49,8 +49,8 @@ class WrapRenderer {
   WrapRenderer(WrapTemplate type, WrapTemplate source);
 
   // Renders both templates for one message. `payload` must stay readable for kInputPadding bytes
-  // past its end (a PaddedBuffer's view): it is parsed in place, at most once, and only when a
-  // template names a data field.
+  // past its end (a PaddedBuffer's view): it is parsed in place, only when a template names a data
+  // field, and once (again only after a lookup failed on malformed JSON).
   void render(std::string_view payload, std::string_view subject, std::string& type, std::string& source) const;
 
   const WrapTemplate& type_template() const noexcept { return type_.tmpl; }

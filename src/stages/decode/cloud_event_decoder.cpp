@@ -6,6 +6,7 @@
 #include "stages/decode/json_checker.hpp"
 #include "stages/decode/json_event_reader.hpp"
 #include "stages/decode/json_text.hpp"
+#include "stages/decode/protobuf_event_reader.hpp"
 #include "stages/decode/synthetic_event.hpp"
 
 #include <fmt/format.h>
@@ -47,8 +48,13 @@ class CloudEventDecoder::Impl {
 
   std::optional<BatchOutcome> decode(IngressBatch& batch) {
     batch.events.clear();
+    batch.invalid_events.clear();
     batch_ = &batch;
     body_ = batch.body().view();
+    dead_letter_invalid_ = batch.dead_letter_policy != nullptr && batch.dead_letter_policy->invalid;
+    limit_exceeded_ = false;
+    const std::uint32_t default_max_events = options_.max_events_per_batch;
+    if (batch.max_events != 0) options_.max_events_per_batch = batch.max_events;  // the source's own limit
     cursor_.start_body(body_);
     std::optional<BatchOutcome> outcome;
     switch (batch.mode()) {
@@ -57,11 +63,26 @@ class CloudEventDecoder::Impl {
       case ContentMode::ndjson: outcome = decode_ndjson(); break;
       case ContentMode::binary: outcome = decode_binary(); break;
       case ContentMode::plain_json: outcome = decode_plain_json(); break;
+      case ContentMode::cloudevents_protobuf:
+        outcome = decode::read_protobuf_batch(batch, options_, parser_, cursor_, limit_exceeded_);
+        break;
     }
     cursor_.end_document();
+    // With a dead letter for invalid events, a body that cannot be read as a whole (malformed
+    // JSON, not an array) goes there as it is. Limits (empty body, too many events) still answer.
+    if (outcome && dead_letter_invalid_ && !limit_exceeded_ && !json_text::trim(body_).empty()) {
+      batch.events.clear();
+      batch.invalid_events.clear();
+      dead_letter_raw(body_, std::move(outcome->reason));
+      outcome.reset();
+    }
     batch_ = nullptr;
+    options_.max_events_per_batch = default_max_events;
     if (parser_.capacity() > kKeepParserCapacity) parser_ = parser{};
-    if (outcome) batch.events.clear();  // a rejected batch carries no half-decoded events
+    if (outcome) {
+      batch.events.clear();  // a rejected batch carries no half-decoded events
+      batch.invalid_events.clear();
+    }
     return outcome;
   }
 
@@ -97,12 +118,21 @@ class CloudEventDecoder::Impl {
       decode::od::value value;
       Event& event = batch_->events.emplace_back();
       bool ok = true;
+      const char* start = nullptr;  // where the element's text begins, for the dead letter
       if (auto error = std::move(element).get(value)) {
         ok = cursor_.malformed(error);
       } else {
+        start = value.raw_json_token().data();
         ok = reader_.read_element(value, event, batch_->arena);
       }
-      if (!ok) return invalid(index, fmt::format("event {}: {}", index, cursor_.problem()));
+      if (!ok) {
+        std::string reason = fmt::format("event {}: {}", index, cursor_.problem());
+        // After a syntax error the array cannot be read on: the whole body is the dead letter.
+        if (!dead_letter_invalid_ || cursor_.malformed_json()) return invalid(index, std::move(reason));
+        batch_->events.pop_back();
+        dead_letter_raw(json_text::value_text(std::string_view(start, static_cast<std::size_t>(body_end() - start))),
+                        std::move(reason));
+      }
       ++index;
     }
     if (const char* trailing = cursor_.next_location(); trailing != nullptr) {
@@ -129,7 +159,10 @@ class CloudEventDecoder::Impl {
       document doc;
       Event& event = batch_->events.emplace_back();
       if (!cursor_.start_document(parser_, line, doc) || !reader_.read_document(doc, event, batch_->arena, "the line")) {
-        return invalid(index, fmt::format("event {} (line {}): {}", index, line_number, cursor_.problem()));
+        std::string reason = fmt::format("event {} (line {}): {}", index, line_number, cursor_.problem());
+        if (!dead_letter_invalid_) return invalid(index, std::move(reason));
+        batch_->events.pop_back();
+        dead_letter_raw(line, std::move(reason));  // lines are independent documents: go on
       }
       ++index;
     }
@@ -223,9 +256,40 @@ class CloudEventDecoder::Impl {
     return std::nullopt;
   }
 
-  std::optional<BatchOutcome> too_many(std::int64_t index) const {
+  std::optional<BatchOutcome> too_many(std::int64_t index) {
+    limit_exceeded_ = true;  // refused even with a dead letter: it is a limit, not bad data
     return invalid(index, fmt::format("more than {} events in one batch (max_events_per_batch); send smaller batches",
                                       options_.max_events_per_batch));
+  }
+
+  const char* body_end() const noexcept { return body_.data() + body_.size(); }
+
+  // Keeps `raw` (bytes of the body) and why it failed, for the dead letter.
+  void dead_letter_raw(std::string_view raw, std::string reason) {
+    InvalidEvent& invalid_event = batch_->invalid_events.emplace_back();
+    invalid_event.raw.data_kind = DataKind::binary;
+    invalid_event.raw.data = raw;
+    invalid_event.raw.datacontenttype = raw_content_type();
+    DeadLetterNote note;
+    note.reason = DeadLetterReason::invalid;
+    note.raw = true;
+    note.detail = std::move(reason);
+    invalid_event.note = &batch_->add_dead_letter_note(std::move(note));
+  }
+
+  std::string_view raw_content_type() const noexcept {
+    switch (batch_->mode()) {
+      case ContentMode::structured: return "application/cloudevents+json";
+      case ContentMode::batch:
+      case ContentMode::ndjson: return "application/cloudevents+json";  // one event's text
+      case ContentMode::plain_json: return "application/json";
+      case ContentMode::cloudevents_protobuf: return "application/cloudevents-batch+protobuf";
+      default: break;
+    }
+    for (const auto& [name, value] : batch_->binary_attributes) {
+      if (name == "datacontenttype") return value;
+    }
+    return {};
   }
 
   DecodeOptions options_;
@@ -236,6 +300,8 @@ class CloudEventDecoder::Impl {
   EventIdGenerator ids_;
   IngressBatch* batch_ = nullptr;
   std::string_view body_;
+  bool dead_letter_invalid_ = false;  // the batch's policy sends invalid events to the dead letter
+  bool limit_exceeded_ = false;       // the batch broke a limit: answer it, never dead-letter it
   std::vector<std::string_view> extension_names_;
 };
 

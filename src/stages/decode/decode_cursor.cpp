@@ -44,6 +44,7 @@ void Cursor::start_body(std::string_view body) noexcept {
   doc_ = nullptr;
   doc_end_ = nullptr;
   problem_.clear();
+  malformed_ = false;
 }
 
 bool Cursor::in_body(std::string_view text) const noexcept {
@@ -52,6 +53,7 @@ bool Cursor::in_body(std::string_view text) const noexcept {
 
 bool Cursor::start_document(od::parser& parser, std::string_view text, od::document& doc) {
   doc_ = nullptr;
+  malformed_ = false;
   const std::size_t capacity = static_cast<std::size_t>(body_end_ - text.data()) + kInputPadding;
   if (auto error = parser.iterate(text.data(), text.size(), capacity).get(doc)) {
     // Stage 1 rejects the whole document without a position: find it for the client.
@@ -78,6 +80,7 @@ bool Cursor::fail(std::string reason) {
 }
 
 bool Cursor::malformed(simdjson::error_code error, const char* at) {
+  malformed_ = true;
   // The parser's position says nothing about where an unbalanced document went wrong.
   if (error == simdjson::INCOMPLETE_ARRAY_OR_OBJECT) return fail(fmt::format("malformed JSON: {}", describe(error)));
   if (at == nullptr) at = next_location();

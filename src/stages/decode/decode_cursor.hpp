@@ -31,6 +31,9 @@ class Cursor {
   // "malformed JSON at byte N: <what>", from `at` or else the parser's position.
   bool malformed(simdjson::error_code error, const char* at = nullptr);
   const std::string& problem() const noexcept { return problem_; }
+  // True when the problem is the JSON syntax (malformed), not the event's content: the rest of
+  // the current document can then no longer be read.
+  bool malformed_json() const noexcept { return malformed_; }
   std::size_t offset(const char* at) const noexcept { return static_cast<std::size_t>(at - body_begin_); }
 
  private:
@@ -39,6 +42,7 @@ class Cursor {
   od::document* doc_ = nullptr;
   const char* doc_end_ = nullptr;
   std::string problem_;
+  bool malformed_ = false;
 };
 
 // Client text (names, values) quoted in messages: printable ASCII, at most 64 bytes.

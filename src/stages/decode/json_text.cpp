@@ -217,4 +217,46 @@ std::size_t find_unclosed_string(std::string_view text) noexcept {
   return open;
 }
 
+std::string_view value_text(std::string_view text) noexcept {
+  if (text.empty()) return text;
+  const char first = text.front();
+  if (first != '{' && first != '[') {
+    // A scalar: up to the first byte that cannot continue it (strings end at their closing quote).
+    if (first == '"') {
+      for (std::size_t i = 1; i < text.size(); ++i) {
+        if (text[i] == '\\') {
+          ++i;
+        } else if (text[i] == '"') {
+          return text.substr(0, i + 1);
+        }
+      }
+      return text;
+    }
+    std::size_t end = 0;
+    while (end < text.size() && text[end] != ',' && text[end] != ']' && text[end] != '}' && !is_whitespace(text[end])) {
+      ++end;
+    }
+    return text.substr(0, end);
+  }
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && --depth == 0) {
+      return text.substr(0, i + 1);
+    }
+  }
+  return text;
+}
+
 }  // namespace sluice::json_text

@@ -40,4 +40,10 @@ std::size_t find_invalid_utf8(std::string_view text) noexcept;
 std::size_t find_unescaped_control(std::string_view text) noexcept;  // a byte < 0x20 inside a string
 std::size_t find_unclosed_string(std::string_view text) noexcept;    // the opening quote
 
+// The text of the JSON value that starts `text` (an object or array up to its matching bracket,
+// a string up to its closing quote, another scalar up to a delimiter), or all of `text` when it
+// does not end. Brackets are counted outside strings only; nothing else is checked. Used to cut
+// an invalid event out of a batch for the dead letter.
+std::string_view value_text(std::string_view text) noexcept;
+
 }  // namespace sluice::json_text

@@ -13,6 +13,8 @@ StageProcessor::~StageProcessor() = default;
 
 std::optional<BatchOutcome> StageProcessor::decode(IngressBatch& batch) {
   routed_ = nullptr;
+  // Set before decoding: with a dead letter for invalid events, the decoder keeps them for it.
+  batch.dead_letter_policy = router_ ? router_->dead_letter() : nullptr;
   if (auto rejected = decoder_.decode(batch)) return rejected;
   if (auto rejected = route_now(batch)) return rejected;
   routed_ = &batch;
@@ -26,14 +28,14 @@ void StageProcessor::route(IngressBatch& batch) {
   if (auto rejected = route_now(batch)) {
     // Cannot be answered from here; the batch goes on with no records (all counted filtered).
     spdlog::warn("batch from '{}' could not be routed: {}", batch.source_name(), rejected->reason);
-    batch.filtered = static_cast<std::uint32_t>(batch.events.size());
+    batch.filtered = static_cast<std::uint32_t>(batch.events.size() + batch.invalid_events.size());
   }
 }
 
 std::optional<BatchOutcome> StageProcessor::route_now(IngressBatch& batch) {
   if (!router_) {
     batch.records.clear();
-    batch.filtered = static_cast<std::uint32_t>(batch.events.size());
+    batch.filtered = static_cast<std::uint32_t>(batch.events.size() + batch.invalid_events.size());
     return std::nullopt;
   }
   return router_->route(batch, *context_);

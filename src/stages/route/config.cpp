@@ -37,6 +37,23 @@ WhenFull parse_when_full(const ConfigNode& node) {
 
 }  // namespace
 
+std::optional<DeadLetterSpec> parse_dead_letter(const ConfigNode& root, std::span<const std::string> known_sinks) {
+  const std::optional<ConfigNode> node = root.child("dead_letter");
+  if (!node) return std::nullopt;
+  DeadLetterSpec spec;
+  spec.sink = node->required_string("sink");
+  if (!known_sinks.empty() && std::find(known_sinks.begin(), known_sinks.end(), spec.sink) == known_sinks.end()) {
+    node->fail("sink", fmt::format("'{}' is not a sink (sinks: {})", spec.sink, join(known_sinks)));
+  }
+  spec.topic = node->string("topic", "");
+  spec.invalid = node->boolean("invalid", spec.invalid);
+  spec.rejected = node->boolean("rejected", spec.rejected);
+  spec.missing_fields = node->boolean("missing_fields", spec.missing_fields);
+  spec.unrouted = node->boolean("unrouted", spec.unrouted);
+  node->reject_unknown_keys();
+  return spec;
+}
+
 std::vector<RouteSpec> parse_routes(const ConfigNode& root, std::span<const std::string> known_sinks) {
   std::vector<RouteSpec> specs;
   std::map<std::string, std::string, std::less<>> seen;  // name -> path of its first definition

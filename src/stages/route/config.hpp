@@ -17,6 +17,7 @@
 
 #include <sluice/core/batch.hpp>
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -33,6 +34,20 @@ struct RouteSpec {
   std::string match_json;  // the `match:` mapping as JSON text; empty when absent
   std::string where;       // CESQL expression; empty when absent
 };
+
+// The `dead_letter:` section (include/sluice/core/dead_letter.hpp documents its keys).
+struct DeadLetterSpec {
+  std::string sink;
+  std::string topic;
+  bool invalid = true;
+  bool rejected = true;
+  bool missing_fields = true;
+  bool unrouted = false;
+};
+
+// Reads `dead_letter:`; nullopt when the section is absent. When `known_sinks` is not empty the
+// sink must be one of them. Throws ConfigError.
+std::optional<DeadLetterSpec> parse_dead_letter(const ConfigNode& root, std::span<const std::string> known_sinks = {});
 
 // Reads and validates `routes:` (a missing section gives no routes). Templates are compiled here
 // so that their errors name the file and line. When `known_sinks` is not empty, every `to:` entry

@@ -58,8 +58,10 @@ Router::~Router() = default;
 
 Router::Router(std::vector<Route> routes) : Router(std::move(routes), nullptr) {}
 
-Router::Router(std::vector<Route> routes, std::unique_ptr<pattern::PatternSet> patterns)
-    : routes_(std::move(routes)), patterns_(std::move(patterns)) {
+Router::Router(std::vector<Route> routes, std::unique_ptr<pattern::PatternSet> patterns,
+               std::shared_ptr<const DeadLetterPolicy> dead_letter)
+    : routes_(std::move(routes)), patterns_(std::move(patterns)), dead_letter_(std::move(dead_letter)) {
+  if (dead_letter_ && dead_letter_->sink == nullptr) throw std::invalid_argument("the dead letter has no sink");
   if (routes_.size() > std::numeric_limits<std::uint16_t>::max()) {
     throw std::invalid_argument(fmt::format("too many routes ({}; at most {})", routes_.size(),
                                             std::numeric_limits<std::uint16_t>::max()));
@@ -96,50 +98,68 @@ void Router::matching_routes(const Event& event, FilterContext& context, std::ve
 std::optional<BatchOutcome> Router::route(IngressBatch& batch, FilterContext& context) const {
   batch.records.clear();
   batch.filtered = 0;
-  if (batch.events.empty()) return std::nullopt;
+  batch.dead_lettered = 0;
+  if (batch.events.empty() && batch.invalid_events.empty()) return std::nullopt;
   // Sized for the usual case (one matching route per event) so that a batch allocates once; routes
   // with `continue` may grow it, which is fine until dispatch takes pointers to the records.
-  batch.records.reserve(batch.events.size() * max_fanout_);
+  batch.records.reserve(batch.events.size() * max_fanout_ + batch.invalid_events.size());
+
+  for (const InvalidEvent& invalid_event : batch.invalid_events) {
+    append_dead_letter(batch, invalid_event.raw, invalid_event.note, DeadLetterReason::invalid, {});
+    ++batch.dead_lettered;
+  }
 
   DataFieldValues data(data_fields_, context);
   std::vector<std::uint16_t> matched;
   matched.reserve(routes_.size());
+  const DeadLetterNote* unrouted = nullptr;  // one note for all unrouted events of the batch
   for (std::size_t index = 0; index < batch.events.size(); ++index) {
     const Event& event = batch.events[index];
     matching_routes(event, context, matched);
     if (matched.empty()) {
-      ++batch.filtered;
+      if (dead_letter_ && dead_letter_->unrouted) {
+        append_dead_letter(batch, event, unrouted, DeadLetterReason::unrouted, "no route matched the event");
+        unrouted = batch.records.back().dead_letter;
+        ++batch.dead_lettered;
+      } else {
+        ++batch.filtered;
+      }
       continue;
     }
     data.reset(event, batch.body(), batch.arena);
+    bool delivered_somewhere = false;
     for (const std::uint16_t route_index : matched) {
-      if (auto failure = append_records(batch, index, route_index, data)) {
+      const AppendResult result = append_records(batch, index, route_index, data);
+      if (result.failure) {
         batch.records.clear();
         batch.filtered = 0;
-        return failure;
+        batch.dead_lettered = 0;
+        return result.failure;
       }
+      delivered_somewhere = delivered_somewhere || result.routed;
     }
+    if (!delivered_somewhere) ++batch.dead_lettered;  // every route missed a template field
   }
   return std::nullopt;
 }
 
-std::optional<BatchOutcome> Router::append_records(IngressBatch& batch, std::size_t event_index,
-                                                   std::uint16_t route_index, DataFieldValues& data) const {
+Router::AppendResult Router::append_records(IngressBatch& batch, std::size_t event_index, std::uint16_t route_index,
+                                            DataFieldValues& data) const {
   const Route& route = routes_[route_index];
   const Event& event = batch.events[event_index];
   const Template::Rendered topic = route.topic.render(event, &data, batch.arena);
   if (!topic.ok) {
-    return invalid(static_cast<std::int64_t>(event_index),
-                   fmt::format("route '{}': topic template field {} missing in event {}", route.name, topic.missing,
-                               event_index));
+    return missing_field(batch, event, event_index, route_index,
+                         fmt::format("route '{}': topic template field {} missing in event {}", route.name,
+                                     topic.missing, event_index));
   }
   std::string_view key;
   if (route.key) {
     const Template::Rendered rendered = route.key->render(event, &data, batch.arena);
     if (!rendered.ok) {
-      return invalid(static_cast<std::int64_t>(event_index),
-                     fmt::format("route '{}': key template field {} missing in event {}", route.name,
-                                 rendered.missing, event_index));
+      return missing_field(batch, event, event_index, route_index,
+                           fmt::format("route '{}': key template field {} missing in event {}", route.name,
+                                       rendered.missing, event_index));
     }
     key = rendered.value;
   } else if (const Extension* partition_key = event.extension("partitionkey")) {
@@ -157,7 +177,39 @@ std::optional<BatchOutcome> Router::append_records(IngressBatch& batch, std::siz
     record.route_index = route_index;
     record.when_full = route.when_full;
   }
-  return std::nullopt;
+  return AppendResult{std::nullopt, true};
+}
+
+Router::AppendResult Router::missing_field(IngressBatch& batch, const Event& event, std::size_t event_index,
+                                           std::uint16_t route_index, std::string reason) const {
+  if (!dead_letter_ || !dead_letter_->missing_fields) {
+    return AppendResult{invalid(static_cast<std::int64_t>(event_index), std::move(reason)), false};
+  }
+  DeadLetterNote note;
+  note.reason = DeadLetterReason::missing_field;
+  note.detail = std::move(reason);
+  note.route = dead_letter_->route_name(route_index);
+  append_dead_letter(batch, event, &batch.add_dead_letter_note(std::move(note)), DeadLetterReason::missing_field, {});
+  batch.records.back().route_index = route_index;
+  return AppendResult{std::nullopt, false};
+}
+
+void Router::append_dead_letter(IngressBatch& batch, const Event& event, const DeadLetterNote* note,
+                                DeadLetterReason reason, std::string_view detail) const {
+  if (note == nullptr) {
+    DeadLetterNote fresh;
+    fresh.reason = reason;
+    fresh.detail.assign(detail);
+    note = &batch.add_dead_letter_note(std::move(fresh));
+  }
+  OutRecord& record = batch.records.emplace_back();
+  record.batch = &batch;
+  record.event = &event;
+  record.sink = dead_letter_->sink;
+  record.topic = dead_letter_->topic;
+  record.bytes = estimate_bytes(event, record.topic, {});
+  record.dead_letter = note;
+  dead_letter_->count(reason);
 }
 
 std::vector<Route> build_routes(const std::vector<RouteSpec>& specs, const SinkLookup& sinks,
@@ -197,7 +249,20 @@ std::vector<Route> build_routes(const std::vector<RouteSpec>& specs, const SinkL
 }
 
 std::shared_ptr<const Router> make_router(const std::vector<RouteSpec>& specs, const SinkLookup& sinks,
-                                          const FilterFactory& where_filters) {
+                                          const FilterFactory& where_filters,
+                                          std::shared_ptr<DeadLetterPolicy> dead_letter) {
+  if (dead_letter) {
+    dead_letter->route_names.clear();
+    for (const RouteSpec& spec : specs) dead_letter->route_names.push_back(spec.name);
+  } else {
+    for (const RouteSpec& spec : specs) {
+      if (spec.when_full == WhenFull::dead_letter) {
+        throw ConfigError(fmt::format("routes: route '{}': when_full: dead_letter needs a `dead_letter:` section "
+                                      "(sink and topic)",
+                                      spec.name));
+      }
+    }
+  }
   std::vector<RouteSpec> without_match = specs;
   for (RouteSpec& spec : without_match) spec.match_json.clear();
   std::vector<Route> routes = build_routes(without_match, sinks, where_filters);
@@ -212,7 +277,7 @@ std::shared_ptr<const Router> make_router(const std::vector<RouteSpec>& specs, c
     routes[index].has_pattern = true;
   }
   if (patterns->empty()) patterns.reset();
-  return std::make_shared<const Router>(std::move(routes), std::move(patterns));
+  return std::make_shared<const Router>(std::move(routes), std::move(patterns), std::move(dead_letter));
 }
 
 std::unique_ptr<EventFilter> all_of(std::unique_ptr<EventFilter> first, std::unique_ptr<EventFilter> second) {

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+
 namespace sluice {
 namespace {
 
@@ -42,6 +45,24 @@ TEST(AdminConfig, Errors) {
   const std::string unknown = error_of("admin: { listen: ':9600', pasword: secret }\n");
   EXPECT_NE(unknown.find("pasword"), std::string::npos);
   EXPECT_EQ(unknown.find("secret"), std::string::npos);
+}
+
+TEST(AdminConfig, BearerTokenAndTls) {
+  const std::string file = ::testing::TempDir() + "sluice_admin_cert.pem";
+  std::ofstream(file) << "x\n";
+  const AdminConfig config = parse("admin:\n  bearer_token: tok\n  tls:\n    cert_file: " + file +
+                                   "\n    key_file: " + file + "\n");
+  EXPECT_EQ(config.bearer_token, "tok");
+  ASSERT_TRUE(config.tls);
+  EXPECT_EQ(config.tls->cert_file, file);
+  EXPECT_FALSE(config.tls->mutual());
+  const std::string no_key = error_of("admin:\n  tls:\n    cert_file: " + file + "\n");
+  EXPECT_NE(no_key.find("admin.yaml:3"), std::string::npos) << no_key;
+  EXPECT_NE(no_key.find("admin.tls.key_file"), std::string::npos) << no_key;
+  EXPECT_NE(error_of("admin: { bearer_token: '' }\n").find("admin.bearer_token"), std::string::npos);
+  EXPECT_NE(error_of("admin: { bearer_token_file: /nonexistent/token }\n").find("admin.bearer_token_file"),
+            std::string::npos);
+  std::remove(file.c_str());
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #include "admin/admin_routes.hpp"
 
-#include "admin/basic_auth.hpp"
+#include "net/http_auth.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,11 +9,12 @@ namespace {
 
 class AdminRoutesTest : public ::testing::Test {
  protected:
-  AdminRoutes routes(std::optional<std::string> credentials = std::nullopt) {
+  AdminRoutes routes(std::optional<std::string> credentials = std::nullopt,
+                     std::optional<std::string> bearer_token = std::nullopt) {
     return AdminRoutes(telemetry_, [this](std::string& detail) {
       if (!ready_) detail = "source 'http' is not listening";
       return ready_;
-    }, std::move(credentials));
+    }, std::move(credentials), std::move(bearer_token));
   }
   Telemetry telemetry_;
   bool ready_ = true;
@@ -49,12 +50,27 @@ TEST_F(AdminRoutesTest, BasicAuthGuardsAllButHealthz) {
   const AdminRoutes admin = routes(basic_credentials("ops", "pw"));
   const AdminResponse anonymous = admin.handle({"GET", "/metrics", ""});
   EXPECT_EQ(anonymous.status, 401u);
-  EXPECT_TRUE(anonymous.www_authenticate);
+  EXPECT_EQ(anonymous.www_authenticate, R"(Basic realm="sluice-admin")");
   EXPECT_EQ(admin.handle({"GET", "/stats", "Basic b3BzOnd4"}).status, 401u);
   EXPECT_EQ(admin.handle({"GET", "/readyz", ""}).status, 401u);
   const std::string header = "Basic " + basic_credentials("ops", "pw");
   EXPECT_EQ(admin.handle({"GET", "/metrics", header}).status, 200u);
   EXPECT_EQ(admin.handle({"GET", "/healthz", ""}).status, 200u);
+}
+
+TEST_F(AdminRoutesTest, BearerTokenAloneOrBesideBasicAuth) {
+  const AdminRoutes bearer_only = routes(std::nullopt, "t0ken");
+  const AdminResponse anonymous = bearer_only.handle({"GET", "/metrics", ""});
+  EXPECT_EQ(anonymous.status, 401u);
+  EXPECT_EQ(anonymous.www_authenticate, R"(Bearer realm="sluice-admin")");
+  EXPECT_EQ(bearer_only.handle({"GET", "/stats", "Bearer t0ken"}).status, 200u);
+  EXPECT_EQ(bearer_only.handle({"GET", "/stats", "Bearer t0ke"}).status, 401u);
+  EXPECT_EQ(bearer_only.handle({"GET", "/stats", "Basic " + basic_credentials("ops", "pw")}).status, 401u);
+
+  const AdminRoutes both = routes(basic_credentials("ops", "pw"), "t0ken");
+  EXPECT_EQ(both.handle({"GET", "/stats", "Bearer t0ken"}).status, 200u);
+  EXPECT_EQ(both.handle({"GET", "/stats", "Basic " + basic_credentials("ops", "pw")}).status, 200u);
+  EXPECT_EQ(both.handle({"GET", "/stats", "Bearer nope"}).status, 401u);
 }
 
 }  // namespace

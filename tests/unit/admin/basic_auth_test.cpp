@@ -1,4 +1,4 @@
-#include "admin/basic_auth.hpp"
+#include "net/http_auth.hpp"
 
 #include <gtest/gtest.h>
 

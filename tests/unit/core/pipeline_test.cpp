@@ -204,6 +204,7 @@ TEST(Pipeline, AcceptedModeAnswersBeforeDelivery) {
 TEST(Pipeline, FullSinkShareUnderBlockFailsAfterBlockTimeout) {
   PipelineOptions options;
   options.block_timeout = std::chrono::milliseconds(100);
+  options.workers = 1;  // so "aaaa" takes the share before "bbbb" (two workers may swap them)
   Telemetry telemetry;
   SinkQueue small("small", 4);
   Pipeline pipeline(options, telemetry, [&] { return std::make_unique<LineProcessor>(&small, WhenFull::block); });

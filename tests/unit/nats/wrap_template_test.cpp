@@ -63,6 +63,18 @@ TEST(WrapTemplate, MissingNullAndCompositeValuesTakeTheFallback) {
   EXPECT_EQ(render("{data.identity|none}", "{nats.subject|nosubject}", "not json at all", "").source, "nosubject");
 }
 
+// Found by fuzz_nats: a lookup that hits malformed JSON makes simdjson abandon the document, and
+// the next field's lookup rewound it through a null parser (a crash on any such publication).
+TEST(WrapTemplate, MalformedPayloadAfterAFailedLookupTakesTheFallbacks) {
+  const std::string_view payload("[1,2,\0\n{\"ide{\"idenntity\"tit=y\":\"pu-1\":null}]}", 45);
+  const Rendered out = render("aporeto.{data.identity|none}.{data.items[1].kind|none}", "{data.0|x}-{data.1|y}",
+                              payload);
+  EXPECT_EQ(out.type, "aporeto.none.none");
+  EXPECT_EQ(out.source, "x-y");
+  const Rendered broken_object = render("{data.a|x}.{data.b|y}.{data.c|z}", "s", R"({"a" 1, "b": 2, "c": 3})");
+  EXPECT_EQ(broken_object.type, "x.y.z");
+}
+
 TEST(WrapTemplate, DoubledBracesAreLiteral) {
   EXPECT_EQ(render("{{{data.identity}}}", "}}x{{", kAporetoEvent).type, "{processingunit}");
   EXPECT_EQ(render("{{{data.identity}}}", "}}x{{", kAporetoEvent).source, "}x{");

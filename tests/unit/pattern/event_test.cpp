@@ -109,6 +109,47 @@ TEST(PatternEvent, DataIsNotParsedWhenNoPatternLooksAtIt) {
   EXPECT_EQ(match_event(set, event), (Ids{1}));
 }
 
+// Data fields are read only for the patterns an event's attributes make candidates, plus every
+// field of patterns that data alone can make candidates; none of that may change a result.
+Event typed_event(std::string_view type, std::string_view data) {
+  Event event;
+  event.id = "1";
+  event.source = "/s";
+  event.specversion = "1.0";
+  event.type = type;
+  event.data_kind = DataKind::json;
+  event.data = data;
+  return event;
+}
+
+TEST(PatternEvent, DataFieldsReadPerEventKeepEveryResult) {
+  PatternSet set;
+  set.add(1, R"({"type": ["t"], "data": {"a": [1]}})");
+  set.add(2, R"({"type": ["u"], "data": {"z": [2]}})");
+  set.add(3, R"({"type": ["t"], "data": {"gone": [{"exists": false}]}})");  // absent fields are read too
+  set.add(4, R"({"data": {"k": ["key"], "other": {"deep": ["y"]}}})");       // keyed in data: all its fields
+  set.add(5, R"({"data": {"never": [{"exists": false}]}})");                 // a candidate for every event
+  set.add(6, R"({"type": ["t"], "data": {"items": {"p": [1], "q": [2]}}})"); // one element must hold both
+  EXPECT_EQ(match_event(set, typed_event("t", R"({"z": 2, "a": 1})")), (Ids{1, 3, 5}));
+  EXPECT_EQ(match_event(set, typed_event("t", R"({"a": 1, "gone": 0})")), (Ids{1, 5}));
+  EXPECT_EQ(match_event(set, typed_event("u", R"({"a": 1, "z": 2, "never": 1})")), (Ids{2}));
+  EXPECT_EQ(match_event(set, typed_event("v", R"({"other": {"deep": "y"}, "k": "key"})")), (Ids{4, 5}));
+  EXPECT_EQ(match_event(set, typed_event("v", R"({"other": {"deep": "n"}, "k": "key"})")), (Ids{5}));
+  EXPECT_EQ(match_event(set, typed_event("t", R"({"items": [{"p": 1}, {"q": 2}], "gone": 1})")), (Ids{5}));
+  EXPECT_EQ(match_event(set, typed_event("t", R"({"items": [{"p": 1, "q": 2}], "gone": 1})")), (Ids{5, 6}));
+}
+
+TEST(PatternEvent, KeysPreferAttributesOverData) {
+  // Both routes can be keyed on the alarm name (rarer) or on the type; keyed on the type, events
+  // of other types never read their data, even malformed data.
+  PatternSet set;
+  set.add(1, R"({"type": ["alarm"], "data": {"Alarm": {"Name": ["disk"]}, "To": ["red"]}})");
+  set.add(2, R"({"type": ["alarm"], "data": {"Alarm": {"Name": ["cpu"]}, "To": ["red"]}})");
+  set.add(3, R"({"type": ["other"]})");
+  EXPECT_EQ(match_event(set, typed_event("alarm", R"({"Alarm": {"Name": "cpu"}, "To": "red"})")), (Ids{2}));
+  EXPECT_EQ(match_event(set, typed_event("other", "{ not json")), (Ids{3}));
+}
+
 TEST(PatternEvent, PaddedDataIsReadInPlace) {
   PatternSet set;
   set.add(1, R"({"data": {"Vm": {"Name": ["web-01"]}}})");

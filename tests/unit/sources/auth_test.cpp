@@ -1,4 +1,4 @@
-#include "sources/http/auth.hpp"
+#include "net/http_auth.hpp"
 
 #include <gtest/gtest.h>
 

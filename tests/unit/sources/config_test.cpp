@@ -1,6 +1,7 @@
 #include "sources/http/config.hpp"
 
 #include "config/config_node.hpp"
+#include "net/http_auth.hpp"
 
 #include <gtest/gtest.h>
 
@@ -117,6 +118,69 @@ TEST(HttpSourceConfig, TokenIsNotEchoedInErrors) {
   const std::string message = error_of("auth: { bearer_token: supersecret, extra: 1 }\n");
   EXPECT_NE(message.find("extra"), std::string::npos);
   EXPECT_EQ(message.find("supersecret"), std::string::npos);
+}
+
+TEST(HttpSourceConfig, TlsBasicAuthAndLimits) {
+  const std::string dir = ::testing::TempDir();
+  const std::string cert = dir + "sluice_http_cert.pem";
+  const std::string key = dir + "sluice_http_key.pem";
+  const std::string password = dir + "sluice_http_password";
+  std::ofstream(cert) << "not parsed until start\n";
+  std::ofstream(key) << "not parsed until start\n";
+  std::ofstream(password) << "pw-from-file\n";
+  const HttpSourceConfig config = parse("tls:\n  cert_file: " + cert + "\n  key_file: " + key +
+                                        "\n  client_ca_file: " + cert + "\n  min_version: \"1.3\"\n"
+                                        "auth:\n  basic:\n    username: ops\n    password_file: " + password +
+                                        "\nmax_requests_per_second: 250.5\nmax_events_per_request: 100\n"
+                                        "max_requests_per_connection: 1000\n");
+  ASSERT_TRUE(config.tls);
+  EXPECT_EQ(config.tls->cert_file, cert);
+  EXPECT_EQ(config.tls->key_file, key);
+  EXPECT_TRUE(config.tls->mutual());
+  EXPECT_EQ(config.tls->min_version, TlsVersion::v1_3);
+  EXPECT_EQ(config.basic_credentials, basic_credentials("ops", "pw-from-file"));
+  EXPECT_FALSE(config.bearer_token);
+  EXPECT_DOUBLE_EQ(config.max_requests_per_second, 250.5);
+  EXPECT_EQ(config.max_events_per_request, 100u);
+  EXPECT_EQ(config.max_requests_per_connection, 1000u);
+
+  const HttpSourceConfig defaults = parse("type: http\n");
+  EXPECT_FALSE(defaults.tls);
+  EXPECT_FALSE(defaults.basic_credentials);
+  EXPECT_EQ(defaults.max_requests_per_second, 0);
+  EXPECT_EQ(defaults.max_events_per_request, 0u);
+  EXPECT_EQ(defaults.max_requests_per_connection, 0u);
+
+  // Errors name file:line and the full key.
+  const std::string missing_key = error_of("type: http\ntls:\n  cert_file: " + cert + "\n");
+  EXPECT_NE(missing_key.find("test.yaml:3"), std::string::npos) << missing_key;
+  EXPECT_NE(missing_key.find("tls.key_file"), std::string::npos) << missing_key;
+  const std::string unreadable = error_of("tls:\n  cert_file: /nonexistent/cert.pem\n  key_file: " + key + "\n");
+  EXPECT_NE(unreadable.find("tls.cert_file"), std::string::npos) << unreadable;
+  EXPECT_NE(unreadable.find("/nonexistent/cert.pem"), std::string::npos) << unreadable;
+  EXPECT_NE(error_of("tls: { cert_file: " + cert + ", key_file: " + key + ", min_version: '1.1' }\n")
+                .find("tls.min_version"),
+            std::string::npos);
+  EXPECT_NE(error_of("tls: { cert_file: " + cert + ", key_file: " + key + ", ciphers: x }\n").find("ciphers"),
+            std::string::npos);
+  EXPECT_NE(error_of("auth: { basic: { password: x } }\n").find("auth.basic.username"), std::string::npos);
+  EXPECT_NE(error_of("auth: { basic: { username: 'a:b', password: x } }\n").find("auth.basic.username"),
+            std::string::npos);
+  EXPECT_NE(error_of("auth: { basic: { username: ops } }\n").find("auth.basic.password"), std::string::npos);
+  const std::string missing_file = error_of("auth: { basic: { username: ops, password_file: /nonexistent/pw } }\n");
+  EXPECT_NE(missing_file.find("auth.basic.password_file"), std::string::npos) << missing_file;
+  EXPECT_NE(error_of("max_requests_per_second: -1\n").find("max_requests_per_second"), std::string::npos);
+  EXPECT_NE(error_of("max_events_per_request: lots\n").find("max_events_per_request"), std::string::npos);
+  EXPECT_NE(error_of("max_requests_per_connection: -5\n").find("max_requests_per_connection"), std::string::npos);
+  std::remove(cert.c_str());
+  std::remove(key.c_str());
+  std::remove(password.c_str());
+}
+
+TEST(HttpSourceConfig, BasicPasswordIsNotEchoedInErrors) {
+  const std::string message = error_of("auth: { basic: { username: ops, password: hunter2, pasword: x } }\n");
+  EXPECT_NE(message.find("pasword"), std::string::npos);
+  EXPECT_EQ(message.find("hunter2"), std::string::npos);
 }
 
 }  // namespace

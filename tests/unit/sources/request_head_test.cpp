@@ -1,5 +1,7 @@
 #include "sources/http/request_head.hpp"
 
+#include "net/http_auth.hpp"
+
 #include <gtest/gtest.h>
 
 namespace sluice {
@@ -56,7 +58,7 @@ TEST(EvaluateRequestHead, AuthComesBeforeEverythingElse) {
   const HeadDecision missing = evaluate(request, config);
   ASSERT_TRUE(missing.reject);
   EXPECT_EQ(missing.reject->status, 401u);
-  EXPECT_TRUE(missing.reject->www_authenticate);
+  EXPECT_EQ(missing.reject->www_authenticate, R"(Bearer realm="sluice")");
   EXPECT_TRUE(missing.reject->close);  // a body was announced and stays unread
 
   request.head.set(http::field::authorization, "Bearer wrong");
@@ -69,6 +71,30 @@ TEST(EvaluateRequestHead, AuthComesBeforeEverythingElse) {
   const HeadDecision right = evaluate(request, config);
   ASSERT_TRUE(right.reject);
   EXPECT_EQ(right.reject->status, 404u);
+}
+
+TEST(EvaluateRequestHead, BasicAuthAloneOrBesideABearerToken) {
+  HttpSourceConfig config;
+  config.basic_credentials = basic_credentials("ops", "pa55");
+  Request request = post("/", "application/cloudevents+json", 2);
+  const HeadDecision missing = evaluate(request, config);
+  ASSERT_TRUE(missing.reject);
+  EXPECT_EQ(missing.reject->status, 401u);
+  EXPECT_EQ(missing.reject->www_authenticate, R"(Basic realm="sluice")");
+  request.head.set(http::field::authorization, "Basic " + basic_credentials("ops", "nope"));
+  const HeadDecision wrong = evaluate(request, config);
+  ASSERT_TRUE(wrong.reject);
+  EXPECT_EQ(wrong.reject->status, 403u);
+  request.head.set(http::field::authorization, "Basic " + basic_credentials("ops", "pa55"));
+  EXPECT_FALSE(evaluate(request, config).reject);
+
+  config.bearer_token = "tok";  // either scheme passes
+  EXPECT_FALSE(evaluate(request, config).reject);
+  request.head.set(http::field::authorization, "Bearer tok");
+  EXPECT_FALSE(evaluate(request, config).reject);
+  request.head.set(http::field::authorization, "Bearer tik");
+  ASSERT_TRUE(evaluate(request, config).reject);
+  EXPECT_EQ(evaluate(request, config).reject->status, 403u);
 }
 
 TEST(EvaluateRequestHead, MethodNotAllowedNamesPost) {

@@ -14,6 +14,13 @@ BatchOutcome outcome(BatchOutcome::Status status, std::string reason = {}) {
   return result;
 }
 
+TEST(AnswerForOutcome, DeadLetteredEventsAreCountedWhenThereAreAny) {
+  BatchOutcome delivered = outcome(BatchOutcome::Status::delivered);
+  delivered.accepted = 3;
+  delivered.dead_lettered = 2;
+  EXPECT_EQ(answer_for_outcome(delivered, 1).body, R"({"accepted":3,"filtered":0,"dead_lettered":2})");
+}
+
 TEST(AnswerForOutcome, DeliveredIs200WithCounts) {
   BatchOutcome delivered = outcome(BatchOutcome::Status::delivered);
   delivered.accepted = 3;

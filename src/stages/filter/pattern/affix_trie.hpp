@@ -19,9 +19,16 @@ class AffixTrie {
 
   bool empty() const { return nodes_.size() == 1 && nodes_[0].sub_rules.empty(); }
 
+  // Most fields have no prefix (or suffix) at all, so the empty test stays inline at the call site
+  // and only a real walk pays for a call.
   template <typename Emit>
   void lookup(std::string_view text, Emit& emit) const {
-    if (empty()) return;
+    if (!empty()) walk(text, emit);
+  }
+
+ private:
+  template <typename Emit>
+  [[gnu::noinline]] void walk(std::string_view text, Emit& emit) const {
     std::uint32_t node = 0;
     std::size_t position = 0;  // bytes of text consumed (from the end when reversed_)
     for (;;) {
@@ -43,7 +50,6 @@ class AffixTrie {
     }
   }
 
- private:
   static constexpr std::uint32_t kMissing = 0xFFFFFFFFu;
 
   struct Node {

@@ -39,11 +39,12 @@ bool is_ipv6_char(char c) {
 
 std::optional<IpAddress> parse_ip(std::string_view text) {
   IpAddress address;
-  if (text.find(':') == std::string_view::npos) {
-    if (!parse_ipv4(text, address.bytes.data())) return std::nullopt;
+  if (parse_ipv4(text, address.bytes.data())) {
     address.family = 4;
     return address;
   }
+  // Only IPv6 is left, and it needs a colon: host names and other text stop here.
+  if (text.find(':') == std::string_view::npos) return std::nullopt;
   // Reject what cannot be an address before copying for inet_pton (which needs a NUL).
   char buffer[INET6_ADDRSTRLEN + 1];
   if (text.size() >= sizeof(buffer)) return std::nullopt;

@@ -14,7 +14,7 @@ using simdjson::ondemand::json_type;
 
 // Offset of the first '"' or '\\' at or after `text`, eight bytes at a time. Safe to over-read:
 // the text lies in a buffer with SIMDJSON_PADDING bytes after it and a JSON string ends with a quote.
-std::size_t find_quote_or_backslash(const char* text) {
+inline std::size_t find_quote_or_backslash(const char* text) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ull;
   constexpr std::uint64_t kHighs = 0x8080808080808080ull;
   for (std::size_t offset = 0;; offset += 8) {
@@ -106,7 +106,7 @@ error_code FieldExtractor::extract_document_at(simdjson::ondemand::document& doc
   if (const auto error = document.type().get(type)) return error;
   switch (type) {
     case json_type::object: {
-      if (!trie_.has_children(node)) return SUCCESS;
+      if (wanted_children(node) == 0) return SUCCESS;
       simdjson::ondemand::object object;
       if (const auto error = document.get_object().get(object)) return error;
       return walk_object(object, node, 0, out);
@@ -127,22 +127,27 @@ error_code FieldExtractor::walk_object(simdjson::ondemand::object& object, std::
   // Once every child the trie wants here has been seen, the rest of the object is skipped: a
   // repeated key later in the same object is not read (first occurrence wins, as in simdjson's
   // own field lookup). Saves walking the long tail of payloads such as vCenter events.
-  const std::size_t wanted = trie_.child_count(node);
+  const std::size_t wanted = wanted_children(node);
   std::uint64_t seen = 0;
   std::size_t seen_count = 0;
   for (auto member : object) {
     if (const auto error = member.error()) return error;
     simdjson::ondemand::field& field = member.value_unsafe();
-    // Compare the raw key in place; unescape only keys that contain a backslash.
+    // Compare the raw key in place; measure and unescape only keys that need it.
     const char* raw = field.key().raw();
-    const std::size_t end = find_quote_or_backslash(raw);
-    std::string_view key(raw, end);
-    if (raw[end] == '\\') {
-      if (const auto error = field.unescaped_key().get(key)) return error;
+    std::uint32_t slot = trie_.find_raw_key(node, raw);
+    if (slot == PathTrie::kSlowPath) {
+      const std::size_t end = find_quote_or_backslash(raw);
+      std::string_view key(raw, end);
+      if (raw[end] == '\\') {
+        if (const auto error = field.unescaped_key().get(key)) return error;
+      }
+      slot = trie_.find_slot(node, key);
     }
-    const std::uint32_t slot = trie_.find_slot(node, key);
     if (slot == kNone) continue;  // On Demand skips the unread value
-    if (const auto error = walk_value(field.value(), trie_.child_at(node, slot), context, out)) return error;
+    const std::uint32_t child = trie_.child_at(node, slot);
+    if (selection_ != nullptr && !selection_->selected(child)) continue;
+    if (const auto error = walk_value(field.value(), child, context, out)) return error;
     if (slot < 64 && (seen & (std::uint64_t{1} << slot)) == 0) {
       seen |= std::uint64_t{1} << slot;
       if (++seen_count == wanted) break;
@@ -157,7 +162,7 @@ error_code FieldExtractor::walk_value(simdjson::ondemand::value& value, std::uin
   if (const auto error = value.type().get(type)) return error;
   switch (type) {
     case json_type::object: {
-      if (!trie_.has_children(node)) return SUCCESS;  // exists matches leaves only
+      if (wanted_children(node) == 0) return SUCCESS;  // exists matches leaves only
       simdjson::ondemand::object object;
       if (const auto error = value.get_object().get(object)) return error;
       return walk_object(object, node, context, out);
@@ -186,7 +191,7 @@ error_code FieldExtractor::walk_array(simdjson::ondemand::array& array, std::uin
     json_type type;
     if (const auto error = element.type().get(type)) return error;
     if (type == json_type::object || type == json_type::array) {
-      if (type == json_type::array || trie_.has_children(node)) {
+      if (type == json_type::array || wanted_children(node) != 0) {
         const auto element_context = static_cast<std::uint32_t>(out.contexts.size());
         out.contexts.push_back(
             ArrayContext{context, array_id, index, out.contexts[context].depth + 1});

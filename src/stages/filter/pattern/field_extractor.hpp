@@ -7,6 +7,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -49,9 +50,48 @@ struct EventFields {
                                                  "dataschema", "subject", "time"};
 };
 
+// The trie nodes below one walk's root that an event needs, when that is fewer than all of them:
+// the paths of the fields its candidate patterns test. The walk then skips other fields and
+// leaves an object as soon as its selected children have been seen. Stamped per event, so that
+// nothing is cleared. Reused across events by one thread.
+class NodeSelection {
+ public:
+  void begin(std::size_t node_count, std::uint32_t root) {
+    if (stamp_.size() < node_count) {
+      stamp_.resize(node_count, 0);
+      children_.resize(node_count, 0);
+    }
+    if (++epoch_ == 0) {
+      std::fill(stamp_.begin(), stamp_.end(), 0);
+      epoch_ = 1;
+    }
+    stamp_[root] = epoch_;
+    children_[root] = 0;
+  }
+  // `path` runs from the root given to begin() down to a field's node.
+  void select(const std::vector<std::uint32_t>& path) {
+    for (std::size_t i = 1; i < path.size(); ++i) {
+      const std::uint32_t node = path[i];
+      if (stamp_[node] == epoch_) continue;
+      stamp_[node] = epoch_;
+      children_[node] = 0;
+      ++children_[path[i - 1]];
+    }
+  }
+  bool selected(std::uint32_t node) const { return stamp_[node] == epoch_; }
+  std::uint32_t selected_children(std::uint32_t node) const { return children_[node]; }
+
+ private:
+  std::vector<std::uint32_t> stamp_;
+  std::vector<std::uint32_t> children_;  // valid for stamped nodes
+  std::uint32_t epoch_ = 0;
+};
+
 class FieldExtractor {
  public:
-  explicit FieldExtractor(const PathTrie& trie) : trie_(trie) {}
+  // Without a selection every path of the trie is read.
+  explicit FieldExtractor(const PathTrie& trie, const NodeSelection* selection = nullptr)
+      : trie_(trie), selection_(selection) {}
 
   // The document must be a JSON object. Returns an error for malformed JSON (On Demand validates
   // what it reads; skipped parts are checked only for structure).
@@ -72,7 +112,13 @@ class FieldExtractor {
   simdjson::error_code walk_array(simdjson::ondemand::array& array, std::uint32_t node, std::uint32_t context,
                                   Extraction& out) const;
 
+  // How many children of `node` the walk reads (0: none, skip an object here unread).
+  std::size_t wanted_children(std::uint32_t node) const {
+    return selection_ != nullptr ? selection_->selected_children(node) : trie_.child_count(node);
+  }
+
   const PathTrie& trie_;
+  const NodeSelection* selection_;
 };
 
 }  // namespace sluice::pattern

@@ -32,8 +32,19 @@ inline std::uint64_t hash_bytes(std::string_view text) {
     p += 8;
     n -= 8;
   }
+  // The last 0-7 bytes as at most two overlapping fixed-size loads: a memcpy of variable length
+  // is a library call, a tenth of a lookup.
   std::uint64_t tail = 0;
-  if (n != 0) std::memcpy(&tail, p, n);
+  if (n >= 4) {
+    std::uint32_t first;
+    std::uint32_t last;
+    std::memcpy(&first, p, 4);
+    std::memcpy(&last, p + n - 4, 4);
+    tail = (static_cast<std::uint64_t>(first) << 32) | last;
+  } else if (n != 0) {
+    const auto byte = [p](std::size_t i) { return static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])); };
+    tail = (byte(0) << 16) | (byte(n / 2) << 8) | byte(n - 1);
+  }
   return mix(h ^ tail, kSeed1 ^ n);
 }
 

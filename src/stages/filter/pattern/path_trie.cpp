@@ -13,6 +13,15 @@ std::uint32_t PathTrie::add_path(const std::vector<std::string>& path, std::uint
       parent.children.push_back(Child{name, name.size(), name.empty() ? '\0' : name[0], next});
       parent.filter |= filter_bit(name);
       const auto slot = static_cast<std::uint32_t>(parent.children.size() - 1);
+      if (name.size() <= 15) {
+        ShortName short_name{0, 0, static_cast<std::uint32_t>(name.size()), slot};
+        std::memcpy(&short_name.low, name.data(), std::min<std::size_t>(name.size(), 8));
+        if (name.size() > 8) std::memcpy(&short_name.high, name.data() + 8, name.size() - 8);
+        parent.short_names.push_back(short_name);
+        parent.short_sizes |= 1u << name.size();
+      } else {
+        parent.has_long_names = true;
+      }
       if (!parent.index.empty()) {
         parent.index[name] = slot;
       } else if (parent.children.size() > kIndexThreshold) {

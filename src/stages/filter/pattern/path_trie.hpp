@@ -3,6 +3,7 @@
 // an event only along this trie, so fields no pattern mentions are skipped unread.
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -14,6 +15,9 @@
 #include "stages/filter/pattern/flat_map.hpp"
 
 namespace sluice::pattern {
+
+// find_raw_key reads keys as little-endian words.
+static_assert(std::endian::native == std::endian::little, "PathTrie::find_raw_key assumes little-endian");
 
 class PathTrie {
  public:
@@ -45,6 +49,43 @@ class PathTrie {
     }
     return kNone;
   }
+  // Returned by find_raw_key when the key must be measured (and perhaps unescaped) and looked up
+  // with find_slot.
+  static constexpr std::uint32_t kSlowPath = 0xFFFFFFFEu;
+
+  // The slot of `node`'s child named by the JSON key whose raw text starts at `raw` (just after
+  // its opening quote), or kNone. Reads exactly 16 bytes at `raw`: JSON text here is followed by
+  // SIMDJSON_PADDING bytes. This runs once per key of every object the extractor walks, so it
+  // never scans the whole key: the first 16 bytes either hold the closing quote (the key is
+  // short; compared as two masked words) or prove the key longer than every short child name.
+  // kSlowPath when the key contains an escape within those bytes, or is long and `node` has a
+  // child name longer than 15 bytes.
+  std::uint32_t find_raw_key(std::uint32_t node, const char* raw) const {
+    const Node& n = nodes_[node];
+    std::uint64_t low;
+    std::uint64_t high = 0;
+    std::memcpy(&low, raw, 8);
+    std::size_t size;
+    if (const std::uint64_t hits = quote_or_backslash_bytes(low); hits != 0) {
+      size = static_cast<std::size_t>(std::countr_zero(hits) >> 3);
+      low &= (std::uint64_t{1} << (8 * size)) - 1;  // size < 8
+    } else {
+      std::memcpy(&high, raw + 8, 8);
+      const std::uint64_t high_hits = quote_or_backslash_bytes(high);
+      if (high_hits == 0) return n.has_long_names ? kSlowPath : kNone;
+      size = 8 + static_cast<std::size_t>(std::countr_zero(high_hits) >> 3);
+      high &= (std::uint64_t{1} << (8 * (size - 8))) - 1;  // size < 16
+    }
+    // An escape at or after the first 16 bytes cannot matter: the 16 literal bytes before it
+    // already make the key longer than any name compared here.
+    if (raw[size] == '\\') return kSlowPath;
+    if ((n.short_sizes & (1u << size)) == 0) return kNone;
+    for (const ShortName& name : n.short_names) {
+      if (name.size == size && name.low == low && name.high == high) return name.slot;
+    }
+    return kNone;
+  }
+
   std::uint32_t child_at(std::uint32_t node, std::uint32_t slot) const { return nodes_[node].children[slot].node; }
   std::size_t child_count(std::uint32_t node) const { return nodes_[node].children.size(); }
 
@@ -56,10 +97,21 @@ class PathTrie {
   // The field id of the path ending at `node`, or kNone when no pattern tests values there.
   std::uint32_t field(std::uint32_t node) const { return nodes_[node].field; }
   bool has_children(std::uint32_t node) const { return !nodes_[node].children.empty(); }
+  std::size_t node_count() const { return nodes_.size(); }
 
  private:
   // Small fan-outs are scanned linearly (cheaper than hashing a key); wide ones get a hash index.
   static constexpr std::size_t kIndexThreshold = 12;
+
+  // 0x80 in each byte of `word` that is '"' or '\\' (exact for the lowest such byte, which is all
+  // find_raw_key uses).
+  static std::uint64_t quote_or_backslash_bytes(std::uint64_t word) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+    constexpr std::uint64_t kHighs = 0x8080808080808080ull;
+    const std::uint64_t quotes = word ^ (kOnes * '"');
+    const std::uint64_t backslashes = word ^ (kOnes * '\\');
+    return ((quotes - kOnes) & ~quotes & kHighs) | ((backslashes - kOnes) & ~backslashes & kHighs);
+  }
 
   static std::uint64_t filter_bit(std::string_view name) {
     const unsigned first = name.empty() ? 0u : static_cast<unsigned char>(name[0]);
@@ -72,8 +124,18 @@ class PathTrie {
     char first;  // name[0], or 0 for ""
     std::uint32_t node;
   };
+  // A child name of at most 15 bytes as two little-endian words, zero-padded, for find_raw_key.
+  struct ShortName {
+    std::uint64_t low;
+    std::uint64_t high;
+    std::uint32_t size;
+    std::uint32_t slot;
+  };
   struct Node {
     std::vector<Child> children;
+    std::vector<ShortName> short_names;
+    std::uint32_t short_sizes = 0;  // bit n: some short name has n bytes
+    bool has_long_names = false;
     FlatStringMap<std::uint32_t> index;
     std::uint64_t filter = 0;  // filter_bit of every child name
     std::uint32_t field = kNone;

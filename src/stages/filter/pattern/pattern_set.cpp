@@ -35,6 +35,7 @@ struct SubRule {
   std::vector<std::uint32_t> absent_fields;
   std::uint32_t key = kNone;  // index into positives of the indexed condition
   bool uses_data = false;     // some condition looks inside an Event's data
+  std::vector<std::uint32_t> data_fields;  // the fields inside data it tests (positive or absent)
 };
 
 // Per-thread matcher state, reused across events and shared by all PatternSets of the thread.
@@ -47,6 +48,7 @@ struct MatchScratch {
   std::vector<std::uint32_t> candidates;
   std::vector<ContextHit> hits;
   ArrayConsistency consistency;
+  NodeSelection data_selection;
   std::uint32_t epoch = 0;
 
   void begin(std::size_t sub_rules, std::size_t rules, std::size_t fields) {
@@ -64,6 +66,21 @@ struct MatchScratch {
 };
 
 thread_local MatchScratch tls_scratch;
+
+// An event matches a handful of routes: insertion sort, inlined, costs less than std::sort's
+// set-up for those; std::sort keeps many matches (thousands of routes) n log n.
+void sort_rule_ids(std::vector<std::uint32_t>& ids) {
+  if (ids.size() > 16) {
+    std::sort(ids.begin(), ids.end());
+    return;
+  }
+  for (std::size_t i = 1; i < ids.size(); ++i) {
+    const std::uint32_t id = ids[i];
+    std::size_t j = i;
+    for (; j > 0 && ids[j - 1] > id; --j) ids[j] = ids[j - 1];
+    ids[j] = id;
+  }
+}
 
 simdjson::padded_string_view padded_view(std::string_view json, Padding padding, std::string& scratch) {
   if (padding == Padding::present) {
@@ -127,6 +144,10 @@ std::string matcher_identity(std::uint32_t field, const ValueMatcher& matcher) {
   return id;
 }
 
+// Added to the key cost of a condition inside an Event's data: a sub-rule keyed there makes every
+// event read its data, while one keyed on an attribute reads it only for its candidates.
+constexpr std::uint64_t kDataKeyPenalty = 16;
+
 }  // namespace
 
 struct PatternSet::Impl {
@@ -137,6 +158,7 @@ struct PatternSet::Impl {
   std::vector<std::uint32_t> rule_ids;  // dense index -> caller's id
   std::unordered_map<std::uint32_t, std::uint32_t> dense_rule;
   std::vector<bool> field_in_data;  // field id -> its path starts at an Event's "data"
+  std::vector<std::vector<std::uint32_t>> data_field_path;  // field id -> trie nodes from "data" to it
   EventFields event_fields;
 
   // Built on first match after the last add() (keys are chosen knowing every rule).
@@ -146,12 +168,17 @@ struct PatternSet::Impl {
   std::vector<std::unique_ptr<FieldIndex>> field_index;
   std::vector<std::uint32_t> exists_fields;  // fields with sub-rules keyed on exists:true
   bool data_keyed = false;  // some candidate can come from data alone: data must always be read
+  // Data fields every event must extract: those of sub-rules that data alone can make candidates
+  // (keyed inside data, or always candidates). Other data fields are read only for the
+  // candidates an event's attributes produced.
+  std::vector<std::uint32_t> always_data_fields;
 
   void add(std::uint32_t rule_id, std::string_view pattern_json);
   void ensure_index();
   void build_index();
   void collect_candidates(MatchScratch& scratch, std::uint32_t first_value) const;
   void finish(MatchScratch& scratch, std::vector<std::uint32_t>& matched) const;
+  void select_data_fields(MatchScratch& scratch) const;
   bool evaluate(const SubRule& sub_rule, MatchScratch& scratch) const;
 };
 
@@ -170,6 +197,15 @@ void PatternSet::Impl::add(std::uint32_t rule_id, std::string_view pattern_json)
       const bool in_data = condition.path.front() == "data";
       field_in_data.resize(field_count, false);
       field_in_data[field] = in_data;
+      data_field_path.resize(field_count);
+      if (in_data && data_field_path[field].empty()) {
+        std::uint32_t node = PathTrie::kRoot;
+        for (const std::string& name : condition.path) {
+          node = trie.find_child(node, name);
+          data_field_path[field].push_back(node);
+        }
+      }
+      if (in_data) sub_rule.data_fields.push_back(field);
       sub_rule.uses_data = sub_rule.uses_data || in_data;
       if (condition.absent) {
         sub_rule.absent_fields.push_back(field);
@@ -201,6 +237,14 @@ void PatternSet::Impl::build_index() {
   field_index.resize(field_count);
   exists_fields.clear();
   data_keyed = false;
+  always_data_fields.clear();
+  std::vector<bool> always_data(field_count, false);
+  const auto read_always = [&](const SubRule& sub_rule) {
+    for (const std::uint32_t field : sub_rule.data_fields) {
+      if (!always_data[field]) always_data_fields.push_back(field);
+      always_data[field] = true;
+    }
+  };
 
   std::unordered_map<std::string, std::uint32_t> sharing;
   for (const SubRule& sub_rule : sub_rules) {
@@ -214,6 +258,7 @@ void PatternSet::Impl::build_index() {
     if (sub_rule.positives.empty()) {
       always_candidates.push_back(id);
       data_keyed = data_keyed || sub_rule.uses_data;
+      read_always(sub_rule);
       continue;
     }
     // Key: the condition expected to emit the fewest candidates, e.g. the exact subject of a
@@ -225,6 +270,7 @@ void PatternSet::Impl::build_index() {
       for (const ValueMatcher& matcher : condition.matchers) {
         cost += key_cost(matcher.kind(), sharing[matcher_identity(condition.field, matcher)]);
       }
+      if (field_in_data[condition.field]) cost += kDataKeyPenalty;
       if (cost < best_cost) {
         best_cost = cost;
         sub_rule.key = i;
@@ -236,8 +282,21 @@ void PatternSet::Impl::build_index() {
     const bool had_exists = !index->exists().empty();
     for (const ValueMatcher& matcher : key.matchers) index->add(matcher, id);
     if (!had_exists && !index->exists().empty()) exists_fields.push_back(key.field);
-    // A sub-rule keyed inside data can only be found by reading data.
-    data_keyed = data_keyed || field_in_data[key.field];
+    // A sub-rule keyed inside data can only be found by reading data, and then needs all of its
+    // data fields.
+    if (field_in_data[key.field]) {
+      data_keyed = true;
+      read_always(sub_rule);
+    }
+  }
+}
+
+void PatternSet::Impl::select_data_fields(MatchScratch& scratch) const {
+  NodeSelection& selection = scratch.data_selection;
+  selection.begin(trie.node_count(), event_fields.data_node);
+  for (const std::uint32_t field : always_data_fields) selection.select(data_field_path[field]);
+  for (const std::uint32_t candidate : scratch.candidates) {
+    for (const std::uint32_t field : sub_rules[candidate].data_fields) selection.select(data_field_path[field]);
   }
 }
 
@@ -277,7 +336,7 @@ void PatternSet::Impl::finish(MatchScratch& scratch, std::vector<std::uint32_t>&
       matched.push_back(rule_ids[sub_rule.rule]);
     }
   }
-  std::sort(matched.begin(), matched.end());
+  sort_rule_ids(matched);
 }
 
 bool PatternSet::Impl::evaluate(const SubRule& sub_rule, MatchScratch& scratch) const {
@@ -378,7 +437,10 @@ bool PatternSet::match_event(const Event& event, Padding data_padding, FilterCon
           simdjson::SUCCESS) {
         return false;
       }
-      if (extractor.extract_document_at(document, impl.event_fields.data_node, scratch.extraction) !=
+      // Only the data fields that this event's candidates (and data-keyed patterns) test.
+      impl.select_data_fields(scratch);
+      const FieldExtractor data_extractor(impl.trie, &scratch.data_selection);
+      if (data_extractor.extract_document_at(document, impl.event_fields.data_node, scratch.extraction) !=
           simdjson::SUCCESS) {
         return false;
       }
