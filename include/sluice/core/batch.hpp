@@ -69,6 +69,7 @@ struct OutRecord {
 struct InvalidEvent {
   Event raw;
   const DeadLetterNote* note = nullptr;
+  std::uint32_t position = 0;  // its index in the request (0 for a whole body)
 };
 
 // Told when batches finish, for in-flight accounting and latency metrics. Called on the thread
@@ -120,6 +121,13 @@ class IngressBatch {
   // Events that reached only the dead letter while routing (invalid ones, unrouted ones, those
   // whose every route missed a template field); told to the client next to accepted/filtered.
   std::uint32_t dead_lettered = 0;
+  // The index in the request of events[event_index]: invalid events were taken out of `events`.
+  std::size_t request_index(std::size_t event_index) const noexcept {
+    for (const InvalidEvent& invalid_event : invalid_events) {  // in request order
+      if (invalid_event.position <= event_index) ++event_index;
+    }
+    return event_index;
+  }
   // Events routed to at least one sink: every event is accepted, filtered or dead-lettered.
   std::uint32_t accepted_count() const noexcept {
     return static_cast<std::uint32_t>(events.size() + invalid_events.size()) - filtered - dead_lettered;

@@ -131,7 +131,7 @@ class CloudEventDecoder::Impl {
         if (!dead_letter_invalid_ || cursor_.malformed_json()) return invalid(index, std::move(reason));
         batch_->events.pop_back();
         dead_letter_raw(json_text::value_text(std::string_view(start, static_cast<std::size_t>(body_end() - start))),
-                        std::move(reason));
+                        std::move(reason), index);
       }
       ++index;
     }
@@ -162,7 +162,7 @@ class CloudEventDecoder::Impl {
         std::string reason = fmt::format("event {} (line {}): {}", index, line_number, cursor_.problem());
         if (!dead_letter_invalid_) return invalid(index, std::move(reason));
         batch_->events.pop_back();
-        dead_letter_raw(line, std::move(reason));  // lines are independent documents: go on
+        dead_letter_raw(line, std::move(reason), index);  // lines are independent documents: go on
       }
       ++index;
     }
@@ -265,8 +265,9 @@ class CloudEventDecoder::Impl {
   const char* body_end() const noexcept { return body_.data() + body_.size(); }
 
   // Keeps `raw` (bytes of the body) and why it failed, for the dead letter.
-  void dead_letter_raw(std::string_view raw, std::string reason) {
+  void dead_letter_raw(std::string_view raw, std::string reason, std::int64_t position = 0) {
     InvalidEvent& invalid_event = batch_->invalid_events.emplace_back();
+    invalid_event.position = static_cast<std::uint32_t>(position);
     invalid_event.raw.data_kind = DataKind::binary;
     invalid_event.raw.data = raw;
     invalid_event.raw.datacontenttype = raw_content_type();

@@ -148,10 +148,11 @@ Router::AppendResult Router::append_records(IngressBatch& batch, std::size_t eve
   const Route& route = routes_[route_index];
   const Event& event = batch.events[event_index];
   const Template::Rendered topic = route.topic.render(event, &data, batch.arena);
+  // Messages name the event by its place in the request, as the decoder's do.
   if (!topic.ok) {
     return missing_field(batch, event, event_index, route_index,
                          fmt::format("route '{}': topic template field {} missing in event {}", route.name,
-                                     topic.missing, event_index));
+                                     topic.missing, batch.request_index(event_index)));
   }
   std::string_view key;
   if (route.key) {
@@ -159,7 +160,7 @@ Router::AppendResult Router::append_records(IngressBatch& batch, std::size_t eve
     if (!rendered.ok) {
       return missing_field(batch, event, event_index, route_index,
                            fmt::format("route '{}': key template field {} missing in event {}", route.name,
-                                       rendered.missing, event_index));
+                                       rendered.missing, batch.request_index(event_index)));
     }
     key = rendered.value;
   } else if (const Extension* partition_key = event.extension("partitionkey")) {
@@ -183,7 +184,7 @@ Router::AppendResult Router::append_records(IngressBatch& batch, std::size_t eve
 Router::AppendResult Router::missing_field(IngressBatch& batch, const Event& event, std::size_t event_index,
                                            std::uint16_t route_index, std::string reason) const {
   if (!dead_letter_ || !dead_letter_->missing_fields) {
-    return AppendResult{invalid(static_cast<std::int64_t>(event_index), std::move(reason)), false};
+    return AppendResult{invalid(static_cast<std::int64_t>(batch.request_index(event_index)), std::move(reason)), false};
   }
   DeadLetterNote note;
   note.reason = DeadLetterReason::missing_field;
