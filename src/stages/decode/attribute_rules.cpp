@@ -2,6 +2,8 @@
 
 #include "stages/decode/json_text.hpp"
 
+#include <sluice/core/event.hpp>
+
 #include <charconv>
 #include <cstring>
 #include <cstdint>
@@ -197,6 +199,20 @@ bool is_int32(std::string_view token) noexcept {
   const auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), value);
   if (error != std::errc() || end != token.data() + token.size()) return false;  // also overflow
   return value >= std::numeric_limits<std::int32_t>::min() && value <= std::numeric_limits<std::int32_t>::max();
+}
+
+void set_context_attribute(Member member, std::string_view text, Event& event) noexcept {
+  switch (member) {
+    case Member::id: event.id = text; break;
+    case Member::source: event.source = text; break;
+    case Member::specversion: event.specversion = text; break;
+    case Member::type: event.type = text; break;
+    case Member::datacontenttype: event.datacontenttype = text; break;
+    case Member::dataschema: event.dataschema = text; break;
+    case Member::subject: event.subject = text; break;
+    case Member::time: event.time = text; break;
+    default: break;
+  }
 }
 
 }  // namespace sluice::attribute_rules

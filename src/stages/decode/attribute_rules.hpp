@@ -5,6 +5,10 @@
 #include <cstdint>
 #include <string_view>
 
+namespace sluice {
+struct Event;
+}
+
 namespace sluice::attribute_rules {
 
 // Members of a JSON-format event that are not extensions. `data` and `data_base64` are not
@@ -25,6 +29,12 @@ enum class Member : std::uint8_t {
 
 Member classify(std::string_view name) noexcept;
 std::string_view member_name(Member member) noexcept;
+
+// The bit of `member` in a "seen" mask, for catching duplicate attributes.
+constexpr std::uint32_t member_bit(Member member) noexcept { return 1u << static_cast<unsigned>(member); }
+
+// Stores `text` as the event's context attribute `member` (id ... time); other members are ignored.
+void set_context_attribute(Member member, std::string_view text, Event& event) noexcept;
 
 // "MUST consist of lower-case letters [a-z] or digits [0-9]", at least one character. The
 // 20-character limit is only a SHOULD and real producers exceed it (Knative's

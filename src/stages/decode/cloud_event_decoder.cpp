@@ -37,7 +37,7 @@ BatchOutcome invalid(std::int64_t index, std::string reason) {
   return outcome;
 }
 
-constexpr std::uint32_t bit(Member member) noexcept { return 1u << static_cast<unsigned>(member); }
+constexpr auto bit = attribute_rules::member_bit;
 
 }  // namespace
 
@@ -218,17 +218,7 @@ class CloudEventDecoder::Impl {
     if ((seen & bit(kind)) != 0) return cursor_.fail(fmt::format("duplicate attribute '{}'", name));
     seen |= bit(kind);
     if (value.empty()) return cursor_.fail(fmt::format("attribute '{}' must be a non-empty string", name));
-    switch (kind) {
-      case Member::id: event.id = value; break;
-      case Member::source: event.source = value; break;
-      case Member::specversion: event.specversion = value; break;
-      case Member::type: event.type = value; break;
-      case Member::datacontenttype: event.datacontenttype = value; break;
-      case Member::dataschema: event.dataschema = value; break;
-      case Member::subject: event.subject = value; break;
-      case Member::time: event.time = value; break;
-      default: break;
-    }
+    attribute_rules::set_context_attribute(kind, value, event);
     return true;
   }
 

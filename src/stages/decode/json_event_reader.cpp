@@ -11,21 +11,7 @@ namespace {
 
 using attribute_rules::Member;
 
-constexpr std::uint32_t bit(Member member) noexcept { return 1u << static_cast<unsigned>(member); }
-
-void assign(Member kind, std::string_view text, Event& event) {
-  switch (kind) {
-    case Member::id: event.id = text; break;
-    case Member::source: event.source = text; break;
-    case Member::specversion: event.specversion = text; break;
-    case Member::type: event.type = text; break;
-    case Member::datacontenttype: event.datacontenttype = text; break;
-    case Member::dataschema: event.dataschema = text; break;
-    case Member::subject: event.subject = text; break;
-    case Member::time: event.time = text; break;
-    default: break;
-  }
-}
+constexpr auto bit = attribute_rules::member_bit;
 
 std::string bad_name(std::string_view name) {
   return fmt::format("invalid attribute name '{}' (CloudEvents attribute names are lower-case letters a-z and "
@@ -118,7 +104,7 @@ bool JsonEventReader::read_context_attribute(Member kind, od::value& value, Even
   // Checked at once: under another version the other members mean something else, and this is
   // the clearer message (producers put specversion first).
   if (kind == Member::specversion && text != "1.0") return unsupported_specversion(text, cursor_);
-  assign(kind, text, event);
+  attribute_rules::set_context_attribute(kind, text, event);
   return true;
 }
 

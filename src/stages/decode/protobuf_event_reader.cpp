@@ -172,7 +172,7 @@ struct MapEntry {
   bool has_value = false;
 };
 
-constexpr std::uint32_t bit(Member member) noexcept { return 1u << static_cast<unsigned>(member); }
+constexpr auto bit = attribute_rules::member_bit;
 
 constexpr char kBase64Alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -575,17 +575,7 @@ class ProtobufEventReader {
     if (text.empty()) return cursor_.fail(fmt::format("attribute '{}' must be a non-empty string", name));
     if (!attribute_rules::is_valid_string(text)) return cursor_.fail(bad_string(name));
     if (kind == Member::specversion && text != "1.0") return unsupported_specversion(text, cursor_);
-    switch (kind) {
-      case Member::id: event.id = text; break;
-      case Member::source: event.source = text; break;
-      case Member::specversion: event.specversion = text; break;
-      case Member::type: event.type = text; break;
-      case Member::datacontenttype: event.datacontenttype = text; break;
-      case Member::dataschema: event.dataschema = text; break;
-      case Member::subject: event.subject = text; break;
-      case Member::time: event.time = text; break;
-      default: break;
-    }
+    attribute_rules::set_context_attribute(kind, text, event);
     return true;
   }
 
