@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <fmt/format.h>
+#include <prometheus/counter.h>
 #include <spdlog/spdlog.h>
 
 #include <stdexcept>
@@ -40,7 +41,13 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
         state(std::make_shared<AdminState>(
             AdminRoutes(telemetry, std::move(readiness), credentials_of(config), config.bearer_token))),
         acceptor(asio::make_strand(io)),
-        retry_timer(acceptor.get_executor()) {}
+        retry_timer(acceptor.get_executor()) {
+    state->tls_handshake_failures = &prometheus::BuildCounter()
+                                         .Name("sluice_admin_tls_handshake_failures_total")
+                                         .Help("TLS handshakes on the admin listener that failed")
+                                         .Register(telemetry.registry())
+                                         .Add({});
+  }
 
   void do_accept() {
     acceptor.async_accept(asio::make_strand(io), [self = shared_from_this()](error_code ec, tcp::socket socket) {

@@ -15,6 +15,8 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <prometheus/counter.h>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -46,6 +48,8 @@ struct AdminState {
   std::unordered_map<std::uint64_t, std::weak_ptr<AdminConnection>> sessions;
   // admin.tls: set before the first accept; held here so it outlives every TLS session.
   std::shared_ptr<boost::asio::ssl::context> tls_context;
+  // sluice_admin_tls_handshake_failures_total (scanners, missing or foreign client certificates).
+  prometheus::Counter* tls_handshake_failures = nullptr;
 };
 
 // Starts a session for an accepted connection (TLS when state->tls_context is set).

@@ -72,7 +72,9 @@ template <class Stream>
 void AdminSession<Stream>::on_handshake(boost::system::error_code ec) {
   if (ec) {
     // Scanners and clients without the right certificate: nothing to answer, nothing to log at
-    // more than debug (the admin port is not the data path, and a flood must not fill the log).
+    // more than debug (the admin port is not the data path, and a flood must not fill the log);
+    // counted, so that a monitoring system sees them.
+    if (state_->tls_handshake_failures != nullptr) state_->tls_handshake_failures->Increment();
     boost::beast::get_lowest_layer(stream_).close();
     return;
   }

@@ -1,6 +1,8 @@
 #include <sluice/core/pipeline.hpp>
 #include <sluice/core/sink_queue.hpp>
 
+#include "core/waiting_room.hpp"
+
 #include <concurrentqueue/blockingconcurrentqueue.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -42,13 +44,15 @@ Pipeline::Pipeline(PipelineOptions options, Telemetry& telemetry, BatchProcessor
       invalid_(metrics_.error("invalid_event")),
       failed_(metrics_.error("sink_full")),
       make_processor_(std::move(make_processor)),
-      queue_(std::make_unique<Queue>()) {
+      queue_(std::make_unique<Queue>()),
+      waiting_room_(std::make_unique<WaitingRoom>(failed_)) {
   if (options_.workers == 0) options_.workers = std::max(1u, std::thread::hardware_concurrency());
 }
 
 Pipeline::~Pipeline() { stop(); }
 
 void Pipeline::start() {
+  waiting_room_->start();
   for (std::size_t i = 0; i < options_.workers; ++i) {
     workers_.emplace_back([this, i] { run_worker(i); });
   }
@@ -140,33 +144,20 @@ void Pipeline::dispatch(IngressBatch& batch) {
   batch.start_delivery();
   const auto deadline = std::chrono::steady_clock::now() + options_.block_timeout;
   for (SinkGroup& group : groups) {
-    bool queued = false;
     if (group.when_full == WhenFull::drop) {
-      queued = group.sink->try_push(group.records);
-      if (!queued) {
+      if (!group.sink->try_push(group.records)) {
         metrics_.dropped.Increment(static_cast<double>(group.records.size()));
         for (OutRecord* record : group.records) record->batch->resolve(DeliveryStatus::delivered, {});
-        continue;
       }
     } else if (group.when_full == WhenFull::dead_letter && dead_letter != nullptr) {
-      queued = group.sink->try_push(group.records);
-      if (!queued) queued = push_to_dead_letter(*dead_letter, group, deadline);
+      if (!group.sink->try_push(group.records)) send_to_dead_letter(*dead_letter, group, deadline);
     } else {
-      queued = group.sink->push_until(group.records, deadline);
-    }
-    if (!queued) {
-      failed_.Increment();
-      const std::string reason = fmt::format(
-          "sink '{}' is full (its budget share did not free within pipeline.block_timeout)",
-          group.sink->sink_name());
-      for (OutRecord* record : group.records) {
-        record->batch->resolve(DeliveryStatus::retryable_failure, reason);
-      }
+      waiting_room_->enter(WaitingRoom::Group{group.sink, std::move(group.records), deadline, nullptr});
     }
   }
 }
 
-bool Pipeline::push_to_dead_letter(const DeadLetterPolicy& policy, SinkGroup& group,
+void Pipeline::send_to_dead_letter(const DeadLetterPolicy& policy, SinkGroup& group,
                                    std::chrono::steady_clock::time_point deadline) {
   // One note per route: the records of a group share their sink and differ only by route.
   std::vector<std::pair<std::uint16_t, const DeadLetterNote*>> notes;
@@ -184,9 +175,7 @@ bool Pipeline::push_to_dead_letter(const DeadLetterPolicy& policy, SinkGroup& gr
     record->sink = policy.sink;
     record->topic = policy.topic;
   }
-  if (!policy.sink->push_until(group.records, deadline)) return false;
-  policy.count(DeadLetterReason::sink_full, static_cast<double>(group.records.size()));
-  return true;
+  waiting_room_->enter(WaitingRoom::Group{policy.sink, std::move(group.records), deadline, &policy});
 }
 
 void Pipeline::on_batch_done(const IngressBatch& batch, const BatchOutcome&) noexcept {
@@ -210,6 +199,8 @@ void Pipeline::stop() noexcept {
     if (worker.joinable()) worker.join();
   }
   workers_.clear();
+  // After the workers: they hand records to the waiting room until they leave.
+  waiting_room_->stop();
   // Anything submitted after the workers left (a source that was not stopped first).
   IngressBatch* batch = nullptr;
   while (queue_->batches.try_dequeue(batch)) {

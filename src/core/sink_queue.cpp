@@ -16,22 +16,33 @@ SinkQueue::SinkQueue(std::string sink_name, std::uint64_t share_bytes)
 SinkQueue::~SinkQueue() = default;
 
 bool SinkQueue::try_charge(std::uint64_t bytes) noexcept {
-  std::uint64_t current = bytes_.load(std::memory_order_relaxed);
+  // seq_cst here, in release() and in want_room(): a waiter that finds no room and a release
+  // that finds no waiter cannot both happen (store-load ordering across two variables).
+  std::uint64_t current = bytes_.load();
   do {
     // An empty queue takes any amount, so a batch larger than the whole share still gets
     // through on its own rather than waiting forever.
     if (current != 0 && (bytes > share_bytes_ || current > share_bytes_ - bytes)) return false;
-  } while (!bytes_.compare_exchange_weak(current, current + bytes, std::memory_order_acq_rel,
-                                         std::memory_order_relaxed));
+  } while (!bytes_.compare_exchange_weak(current, current + bytes));
   return true;
 }
 
 void SinkQueue::release(std::uint64_t bytes) noexcept {
-  bytes_.fetch_sub(bytes, std::memory_order_acq_rel);
-  if (blocked_pushers_.load(std::memory_order_acquire) > 0) {
+  bytes_.fetch_sub(bytes);
+  if (room_waiters_.load() > 0) {
     std::lock_guard lock(room_mutex_);
     room_.notify_all();
+    if (SinkRoomWatcher* watcher = watcher_.load(std::memory_order_relaxed)) watcher->room_freed();
   }
+}
+
+void SinkQueue::watch_room(SinkRoomWatcher* watcher) noexcept {
+  std::lock_guard lock(room_mutex_);  // waits out a release() that is notifying the old watcher
+  watcher_.store(watcher, std::memory_order_release);
+}
+
+void SinkQueue::want_room(bool wanted) noexcept {
+  room_waiters_.fetch_add(wanted ? 1 : -1);
 }
 
 bool SinkQueue::try_push(std::span<OutRecord* const> records) noexcept {
@@ -50,13 +61,13 @@ bool SinkQueue::push_until(std::span<OutRecord* const> records,
                            std::chrono::steady_clock::time_point deadline) {
   while (!try_push(records)) {
     if (std::chrono::steady_clock::now() >= deadline) return false;
-    blocked_pushers_.fetch_add(1, std::memory_order_acq_rel);
+    room_waiters_.fetch_add(1);
     {
       std::unique_lock lock(room_mutex_);
       // The short cap bounds the cost of a notify lost between try_push and the wait.
       room_.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(20)));
     }
-    blocked_pushers_.fetch_sub(1, std::memory_order_acq_rel);
+    room_waiters_.fetch_sub(1, std::memory_order_acq_rel);
   }
   return true;
 }

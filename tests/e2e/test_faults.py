@@ -383,9 +383,14 @@ class KafkaFaults(SluiceCase):
 
     def test_overload_for_a_minute(self):
         """400 connections of 1,000-event batches against a 32 MiB budget for 60 s (closed loop, as
-        fast as the bench can: far above what sluice can carry on this machine): RSS stays under
+        fast as the bench can) into a Kafka cluster 100 ms away (mock `rtt`): RSS stays under
         budget + overhead, p99 of accepted requests stays bounded, nothing acknowledged is lost,
-        sluice answers afterwards."""
+        sluice answers afterwards.
+
+        The round trip sets the sustainable rate (about budget / (RTT x bytes charged per event))
+        far below what the bench can offer on the same two cores, so the offered load is well over
+        10x what sluice can carry; without it the bench, the mock and sluice share the CPU and
+        the offered load cannot rise above ~4x."""
         budget_mib, overhead_mib, block_timeout_s = 32, ARGS.rss_overhead_mib, 2
         # 16 partitions: the mock keeps ~5 MiB each, and the verifier must not fall behind that.
         kafka = self.kafka(partitions=16, topics=("faults.overload",))
@@ -394,6 +399,7 @@ class KafkaFaults(SluiceCase):
                                "  - { name: all, to: [kafka] }",
                                pipeline=f"  budget_bytes: {budget_mib}MiB\n  block_timeout: {block_timeout_s}s")
         sluice = self.sluice(text, admin_port)
+        kafka.command(f"rtt -1 {ARGS.overload_kafka_rtt_ms}")
         with RssSampler(lambda: sluice_pid(sluice)) as rss:
             bench = self.bench("--url", f"http://127.0.0.1:{http_port}/", "-c", 400, "-b", 1000,
                                "--event-size", 200, "-d", ARGS.overload_seconds, "--max-backoff", ARGS.overload_backoff,
@@ -420,6 +426,8 @@ class KafkaFaults(SluiceCase):
                    rss_bound_mib=budget_mib + overhead_mib, p99_accepted_s=f"{p99_s:.3f}",
                    max_accepted_s=f"{report['latency']['max_us'] / 1e6:.3f}",
                    accepted_ev_per_s=round(report["events_per_s"]), offered_ev_per_s=round(offered),
+                   offered_over_carried=f"{offered / max(report['events_per_s'], 1e-9):.1f}",
+                   kafka_rtt_ms=ARGS.overload_kafka_rtt_ms,
                    statuses=json.dumps(statuses(report), separators=(",", ":")))
         self.assertEqual(status, 200, body)
         self.assertGreater(verify["acked"], 0)
@@ -510,7 +518,7 @@ class StuckSink(SluiceCase):
         text = pipeline_config(
             http_port, admin_port,
             kafka_sink("healthy", kafka_ok.bootstrap, "faults.healthy")
-            # The stuck sink may hold a tenth of the budget: the stuck route's 12 clients want more.
+            # The stuck sink may hold a tenth of the budget: the stuck route's clients want more.
             + kafka_sink("stuck", kafka_stuck.bootstrap, "faults.stuck",
                          "    delivery_timeout: 60s\n    budget_share: 0.1"),
             f"""  - name: healthy
@@ -520,11 +528,16 @@ class StuckSink(SluiceCase):
     where: "type = 'fault.stuck'"
     to: [stuck]
     when_full: {when_full}""",
-            pipeline="  budget_bytes: 8MiB\n  block_timeout: 1s")
+            # A minute's block_timeout: a worker that waited for the stuck sink (instead of leaving
+            # its records in the waiting room) would stop the healthy route for the whole case.
+            pipeline="  budget_bytes: 8MiB\n  block_timeout: 60s")
         sluice = self.sluice(text, admin_port)
         kafka_stuck.command("broker-down -1")
         healthy = HttpLoad(http_port, f"h-{when_full}", threads=2, batch=20, event_type="fault.healthy")
-        stuck = HttpLoad(http_port, f"s-{when_full}", threads=12, batch=100, event_type="fault.stuck", data_size=1000)
+        # Under `block` the requests beyond the share and its waiting line get 503 at once; 24
+        # clients are more than both hold. Under `drop` 12 are plenty (every request is answered).
+        stuck = HttpLoad(http_port, f"s-{when_full}", threads=24 if when_full == "block" else 12, batch=100,
+                         event_type="fault.stuck", data_size=1000)
         with RssSampler(lambda: sluice_pid(sluice)) as rss, healthy:
             # The healthy route alone first: its rate without interference, for comparison.
             alone_from = time.monotonic()
@@ -534,7 +547,12 @@ class StuckSink(SluiceCase):
             self.cleanups.append(stuck.stop)
             # The stuck sink's share fills first; from then on its policy applies.
             if when_full == "block":
+                # More than the share and its waiting line hold: refused at once, long before the
+                # block_timeout.
                 wait_until(lambda: stuck.count(503) >= 5, 30, "503s on the stuck route")
+                healthy_before = healthy.count(200)
+                wait_until(lambda: healthy.count(200) - healthy_before >= 100, 30,
+                           "the healthy route to keep flowing while the other sink is stuck")
             else:
                 # Drops are counted on the pipeline component (src/core/pipeline.cpp), not per sink.
                 wait_until(lambda: component(sluice, "pipeline")["dropped"] > 0, 30, "drops on the stuck route")
@@ -778,6 +796,8 @@ if __name__ == "__main__":
     parser.add_argument("--broker-down-seconds", type=float, default=5)
     parser.add_argument("--stuck-seconds", type=float, default=3, help="load after the stuck sink's share filled")
     parser.add_argument("--overload-seconds", type=float, default=60)
+    parser.add_argument("--overload-kafka-rtt-ms", type=int, default=100,
+                        help="round trip of the mock Kafka cluster in the overload case (sets the sustainable rate)")
     parser.add_argument("--overload-backoff", type=float, default=0.02,
                         help="overload clients retry a 429 after at most this (as BENCHMARKS.md's 10x run)")
     parser.add_argument("--rss-overhead-mib", type=int, default=96,

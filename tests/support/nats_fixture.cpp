@@ -34,6 +34,8 @@ const std::string kAddressFlag = "-a";
 const std::string kLoopback = "127.0.0.1";
 const std::string kPortFlag = "-p";
 const std::string kStoreFlag = "-sd";
+constexpr int kReadinessTimeoutMs = 500;
+constexpr int kClientTimeoutMs = 5000;
 
 std::string server_binary() {
   if (const char* configured = std::getenv("SLUICE_NATS_SERVER")) return configured;
@@ -70,12 +72,38 @@ std::string tail_of(const std::filesystem::path& file) {
   return contents.size() > 2000 ? contents.substr(contents.size() - 2000) : contents;
 }
 
+struct OptionsDeleter {
+  void operator()(natsOptions* options) const noexcept { natsOptions_Destroy(options); }
+};
+using Options = std::unique_ptr<natsOptions, OptionsDeleter>;
+
+// Options for the fixture's own clients: `url`, with the TLS files and credentials `security`
+// asks clients for.
+natsStatus make_client_options(Options& out, const std::string& url, const NatsSecurity& security, int timeout_ms) {
+  natsOptions* raw = nullptr;
+  natsStatus status = natsOptions_Create(&raw);
+  out.reset(raw);
+  if (status == NATS_OK) status = natsOptions_SetURL(raw, url.c_str());
+  if (status == NATS_OK) status = natsOptions_SetTimeout(raw, timeout_ms);
+  if (status == NATS_OK && security.tls()) status = natsOptions_SetSecure(raw, true);
+  if (status == NATS_OK && !security.ca_file.empty())
+    status = natsOptions_LoadCATrustedCertificates(raw, security.ca_file.c_str());
+  if (status == NATS_OK && !security.client_cert.empty())
+    status = natsOptions_LoadCertificatesChain(raw, security.client_cert.c_str(), security.client_key.c_str());
+  if (status == NATS_OK && !security.user.empty())
+    status = natsOptions_SetUserInfo(raw, security.user.c_str(), security.password.c_str());
+  if (status == NATS_OK && !security.token.empty()) status = natsOptions_SetToken(raw, security.token.c_str());
+  if (status == NATS_OK && !security.credentials_file.empty())
+    status = natsOptions_SetUserCredentialsFromFiles(raw, security.credentials_file.c_str(), nullptr);
+  return status;
+}
+
 // True once a client connects and JetStream answers an account-info request.
-bool answers(const std::string& url) {
-  natsOptions* options = nullptr;
+bool answers(const std::string& url, const NatsSecurity& security) {
+  Options options;
   natsConnection* connection = nullptr;
-  bool ok = natsOptions_Create(&options) == NATS_OK && natsOptions_SetURL(options, url.c_str()) == NATS_OK &&
-            natsOptions_SetTimeout(options, 500) == NATS_OK && natsConnection_Connect(&connection, options) == NATS_OK;
+  bool ok = make_client_options(options, url, security, kReadinessTimeoutMs) == NATS_OK &&
+            natsConnection_Connect(&connection, options.get()) == NATS_OK;
   if (ok) {
     jsCtx* js = nullptr;
     jsAccountInfo* info = nullptr;
@@ -88,7 +116,6 @@ bool answers(const std::string& url) {
     jsCtx_Destroy(js);
   }
   natsConnection_Destroy(connection);
-  natsOptions_Destroy(options);
   return ok;
 }
 
@@ -109,11 +136,51 @@ NatsServer& NatsServer::shared() {
 
 NatsServer::NatsServer(std::vector<std::string> extra_args, std::string url_credentials)
     : extra_args_(std::move(extra_args)), url_credentials_(std::move(url_credentials)) {
+  reserve_dir_and_port();
+  start();
+}
+
+NatsServer::NatsServer(NatsSecurity security) : security_(std::move(security)) {
+  reserve_dir_and_port();
+  write_config_file();
+  extra_args_ = {"-c", (dir_ / "nats-server.conf").string()};
+  start();
+}
+
+void NatsServer::reserve_dir_and_port() {
   char pattern[] = "/tmp/sluice-nats-XXXXXX";
   if (::mkdtemp(pattern) == nullptr) throw std::runtime_error(fmt::format("mkdtemp: {}", std::strerror(errno)));
   dir_ = pattern;
   port_ = free_port();
-  start();
+}
+
+// Only what flags cannot say: TLS with client verification, authorization, operator mode. Address,
+// port, store and JetStream still come from the command line (flags override the file).
+void NatsServer::write_config_file() {
+  std::ofstream out(dir_ / "nats-server.conf", std::ios::trunc);
+  if (security_.tls()) {
+    out << "tls {\n"
+        << "  cert_file: \"" << security_.server_cert << "\"\n"
+        << "  key_file: \"" << security_.server_key << "\"\n";
+    if (!security_.ca_file.empty()) out << "  ca_file: \"" << security_.ca_file << "\"\n";
+    if (security_.verify_clients) out << "  verify: true\n";
+    out << "}\n";
+  }
+  if (!security_.user.empty()) {
+    out << "authorization {\n  user: \"" << security_.user << "\"\n  password: \"" << security_.password << "\"\n}\n";
+  } else if (!security_.token.empty()) {
+    out << "authorization {\n  token: \"" << security_.token << "\"\n}\n";
+  }
+  if (!security_.operator_jwt.empty()) {
+    const std::filesystem::path operator_file = dir_ / "operator.jwt";
+    std::ofstream(operator_file, std::ios::trunc) << security_.operator_jwt << "\n";
+    out << "operator: \"" << operator_file.string() << "\"\n";
+    if (!security_.system_account.empty()) out << "system_account: \"" << security_.system_account << "\"\n";
+    out << "resolver: MEMORY\nresolver_preload: {\n";
+    for (const auto& [public_key, jwt] : security_.accounts) out << "  " << public_key << ": \"" << jwt << "\"\n";
+    out << "}\n";
+  }
+  if (!out) throw std::runtime_error(fmt::format("cannot write {}", (dir_ / "nats-server.conf").string()));
 }
 
 NatsServer::~NatsServer() {
@@ -166,7 +233,7 @@ void NatsServer::start() {
     ::_exit(127);
   }
   pid_ = pid;
-  while (!answers(url())) {
+  while (!answers(url(), security_)) {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
@@ -204,8 +271,10 @@ void NatsServer::restart() {
   start();
 }
 
-NatsClient::NatsClient(const std::string& url) {
-  check(natsConnection_ConnectTo(&connection_, url.c_str()), fmt::format("connect to {}", url));
+NatsClient::NatsClient(const std::string& url, const NatsSecurity& security) {
+  Options options;
+  check(make_client_options(options, url, security, kClientTimeoutMs), "client options");
+  check(natsConnection_Connect(&connection_, options.get()), fmt::format("connect to {}", url));
   check(natsConnection_JetStream(&jetstream_, connection_, nullptr), "JetStream context");
 }
 

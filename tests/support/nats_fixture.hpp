@@ -6,6 +6,10 @@
 // deadline, no fixed sleeps), and kills it by PID at exit (the child also dies with the test
 // process: PR_SET_PDEATHSIG). restart() stops and starts it on the same port and store, for
 // reliability tests. Not thread-safe: drive it from the test's main thread.
+//
+// With a NatsSecurity the server is started from a config file in its temp dir (TLS, mutual
+// TLS, user/password, token or operator-mode JWT authorization), and the fixture's own clients
+// (readiness check, NatsClient) connect the way that security allows.
 
 #include <nats/nats.h>
 
@@ -22,6 +26,34 @@
 
 namespace sluice::testing {
 
+// What a server demands of its clients; the fixture's clients present what passes. Empty fields
+// are not configured. Values are written into the config file in double quotes: keep them free
+// of quotes and backslashes.
+struct NatsSecurity {
+  // TLS on the client port: the server's certificate and key, and the CA its clients trust.
+  std::string server_cert;
+  std::string server_key;
+  std::string ca_file;
+  // Mutual TLS: clients must present a certificate signed by ca_file; the fixture's clients
+  // present this one.
+  bool verify_clients = false;
+  std::string client_cert;
+  std::string client_key;
+  // Authorization: user and password, or a token.
+  std::string user;
+  std::string password;
+  std::string token;
+  // Operator mode (JWT authentication): the operator's JWT, the system account's public key and
+  // the accounts (public key, JWT) preloaded into a memory resolver; the fixture's clients
+  // connect with this .creds file.
+  std::string operator_jwt;
+  std::string system_account;
+  std::vector<std::pair<std::string, std::string>> accounts;
+  std::string credentials_file;
+
+  bool tls() const noexcept { return !server_cert.empty(); }
+};
+
 class NatsServer {
  public:
   // The binary's server, started on first use. Throws std::runtime_error when it cannot start.
@@ -30,6 +62,7 @@ class NatsServer {
   // `extra_args` go to nats-server as they are (e.g. {"--auth", "s3cret"} for an authenticated
   // server); `url_credentials` ("s3cret" or "user:pass") then let url() and the readiness check in.
   explicit NatsServer(std::vector<std::string> extra_args = {}, std::string url_credentials = {});
+  explicit NatsServer(NatsSecurity security);
   ~NatsServer();
   NatsServer(const NatsServer&) = delete;
   NatsServer& operator=(const NatsServer&) = delete;
@@ -37,6 +70,7 @@ class NatsServer {
   std::string url() const;      // nats://[credentials@]127.0.0.1:<port>
   std::string address() const;  // nats://127.0.0.1:<port>, without credentials
   std::uint16_t port() const noexcept { return port_; }
+  const NatsSecurity& security() const noexcept { return security_; }
   // From spawning the process to the first successful connection, for the last start.
   std::chrono::milliseconds last_start_time() const noexcept { return start_time_; }
 
@@ -47,8 +81,12 @@ class NatsServer {
   bool running() const noexcept { return pid_ > 0; }
 
  private:
+  void reserve_dir_and_port();
+  void write_config_file();
+
   std::vector<std::string> extra_args_;
   std::string url_credentials_;
+  NatsSecurity security_;
   std::filesystem::path dir_;
   std::uint16_t port_ = 0;
   pid_t pid_ = -1;
@@ -67,7 +105,7 @@ struct ConsumerState {
 // A plain cnats client for tests. Throws std::runtime_error on failure.
 class NatsClient {
  public:
-  explicit NatsClient(const std::string& url);
+  explicit NatsClient(const std::string& url, const NatsSecurity& security = {});
   ~NatsClient();
   NatsClient(const NatsClient&) = delete;
   NatsClient& operator=(const NatsClient&) = delete;

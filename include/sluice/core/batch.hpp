@@ -105,6 +105,9 @@ class IngressBatch {
   // plain_json mode: the attributes of the synthesised event (source, type), from source config.
   std::string_view wrap_source;
   std::string_view wrap_type;
+  // plain_json mode: an id the source can derive from the message itself (a JetStream stream
+  // sequence), so that a redelivery carries the same id; empty: the decoder makes a unique one.
+  std::string_view wrap_id;
 
   // --- Decoding and routing products, written by the one worker that processes the batch -----
   std::vector<Event> events;

@@ -18,6 +18,8 @@
 
 namespace sluice {
 
+class WaitingRoom;
+
 struct PipelineOptions {
   std::size_t workers = 0;  // 0: one per hardware thread
   std::uint64_t budget_bytes = 256ull << 20;
@@ -25,8 +27,8 @@ struct PipelineOptions {
   // Charged to budget_bytes per in-flight event on top of the body (see Admission). The
   // application defaults it to 1 KiB (`pipeline.event_overhead_bytes`), measured in BENCHMARKS.md.
   std::uint64_t event_overhead_bytes = 0;
-  // How long a worker waits for room in a sink's share under `when_full: block` before the
-  // records fail (the client sees 503 and retries).
+  // How long records wait for room in a sink's share under `when_full: block` before they fail
+  // (the client sees 503 and retries). They wait in the pipeline's waiting room, not on a worker.
   std::chrono::milliseconds block_timeout{5000};
 };
 
@@ -54,9 +56,9 @@ class Pipeline final : public IngressPort, private BatchObserver {
   void process(BatchProcessor& processor, IngressBatch* batch);
   void dispatch(IngressBatch& batch);
   struct SinkGroup;
-  // when_full: dead_letter: re-addresses the group's records to the dead-letter sink and pushes
-  // them there (waiting like `block`). False when that share stayed full too.
-  bool push_to_dead_letter(const DeadLetterPolicy& policy, SinkGroup& group,
+  // when_full: dead_letter: re-addresses the group's records to the dead-letter sink and hands
+  // them to the waiting room for that sink (they wait there like `block`).
+  void send_to_dead_letter(const DeadLetterPolicy& policy, SinkGroup& group,
                            std::chrono::steady_clock::time_point deadline);
   void on_batch_done(const IngressBatch& batch, const BatchOutcome& outcome) noexcept override;
 
@@ -69,6 +71,7 @@ class Pipeline final : public IngressPort, private BatchObserver {
   prometheus::Counter& failed_;
   BatchProcessorFactory make_processor_;
   std::unique_ptr<Queue> queue_;
+  std::unique_ptr<WaitingRoom> waiting_room_;
   std::vector<std::thread> workers_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> in_flight_{0};

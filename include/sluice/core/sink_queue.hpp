@@ -14,6 +14,17 @@
 
 namespace sluice {
 
+// Told when a sink queue's share frees room, by the pipeline's waiting room (records of
+// `when_full: block` routes wait there instead of on a worker). Called on the thread that
+// completed a record, with the queue's room lock held: must not block or call into the queue.
+class SinkRoomWatcher {
+ public:
+  virtual void room_freed() noexcept = 0;
+
+ protected:
+  ~SinkRoomWatcher() = default;
+};
+
 // Thread-safety: any number of workers push; one or more sink threads pop and complete.
 // A record's bytes count against the share from push until complete(), i.e. while it waits here
 // and while the broker has it unconfirmed, so one stuck sink can hold only its own share.
@@ -41,6 +52,13 @@ class SinkQueue {
   // and the dead-letter share has room (never waits); the batch then waits for that delivery.
   static void complete(OutRecord* record, DeliveryStatus status, std::string_view reason = {}) noexcept;
 
+  // The watcher told when room frees, at most one (nullptr: none). When this returns, no call to
+  // the previous watcher is still running. Notifications are sent only while room is wanted.
+  void watch_room(SinkRoomWatcher* watcher) noexcept;
+  SinkRoomWatcher* room_watcher() const noexcept { return watcher_.load(std::memory_order_acquire); }
+  // Counts a waiter that is not blocked in push_until (want_room(true) ... want_room(false)).
+  void want_room(bool wanted) noexcept;
+
   // Wakes a consumer blocked in pop() (used at shutdown).
   void wake_consumer() noexcept;
 
@@ -58,7 +76,9 @@ class SinkQueue {
   const std::uint64_t share_bytes_;
   std::atomic<std::uint64_t> bytes_{0};
   std::unique_ptr<Queue> queue_;
-  std::atomic<int> blocked_pushers_{0};
+  // Pushers waiting in push_until plus want_room(true) calls: release() skips the lock when 0.
+  std::atomic<int> room_waiters_{0};
+  std::atomic<SinkRoomWatcher*> watcher_{nullptr};  // written under room_mutex_
   std::mutex room_mutex_;
   std::condition_variable room_;
 };

@@ -22,6 +22,18 @@ std::string_view path_of(std::string_view target) noexcept {
   return target.substr(0, target.find('?'));
 }
 
+// A client's header value as quoted in an answer: printable ASCII only (anything else becomes
+// '?', so the JSON answer stays valid UTF-8 whatever bytes arrived) and at most 100 characters.
+std::string shown_header_value(std::string_view value) {
+  constexpr std::size_t kShown = 100;
+  std::string shown(value.substr(0, kShown));
+  for (char& c : shown) {
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
+  }
+  if (value.size() > kShown) shown += "...";
+  return shown;
+}
+
 }  // namespace
 
 HeadDecision evaluate_request_head(const http::request_header<>& head, const BodyFraming& framing,
@@ -78,7 +90,8 @@ HeadDecision evaluate_request_head(const http::request_header<>& head, const Bod
   const std::string_view encoding = head[http::field::content_encoding];
   if (!encoding.empty() && !boost::beast::iequals(encoding, "identity")) {
     decision.reject = refuse(415, http_error::kUnsupportedMediaType,
-                             fmt::format("Content-Encoding '{}' is not supported: send the body uncompressed", encoding),
+                             fmt::format("Content-Encoding '{}' is not supported: send the body uncompressed",
+                                         shown_header_value(encoding)),
                              framing);
     return decision;
   }
@@ -93,7 +106,7 @@ HeadDecision evaluate_request_head(const http::request_header<>& head, const Bod
   }
   const auto mode = detect_content_mode(content_type, has_specversion, config.wrap_plain_json);
   if (!mode) {
-    const std::string shown = content_type.empty() ? std::string("none") : fmt::format("'{}'", content_type);
+    const std::string shown = content_type.empty() ? std::string("none") : fmt::format("'{}'", shown_header_value(content_type));
     decision.reject = refuse(
         415, http_error::kUnsupportedMediaType,
         fmt::format("Content-Type {} is not supported: use application/cloudevents+json, "

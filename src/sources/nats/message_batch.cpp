@@ -1,5 +1,7 @@
 #include "sources/nats/message_batch.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <vector>
 
@@ -38,6 +40,17 @@ class MessageHeaders {
 
 }  // namespace
 
+std::string jetstream_event_id(natsMsg* msg) {
+  const char* reply = natsMsg_GetReply(msg);
+  // Checked first so that core messages do not leave a cnats error behind for this thread.
+  if (reply == nullptr || !std::string_view(reply).starts_with("$JS.ACK.")) return {};
+  jsMsgMetaData* metadata = nullptr;
+  if (natsMsg_GetMetaData(&metadata, msg) != NATS_OK) return {};
+  std::string id = fmt::format("{}-{}", metadata->Stream, metadata->Sequence.Stream);
+  jsMsgMetaData_Destroy(metadata);
+  return id;
+}
+
 std::uint64_t message_charge(natsMsg* msg) noexcept {
   const int length = natsMsg_GetDataLength(msg);
   return length > 0 ? static_cast<std::uint64_t>(length) : 1;
@@ -74,6 +87,9 @@ BuiltBatch build_message_batch(natsMsg* msg, std::string_view source_name, const
     // An empty rendering leaves the decoder's defaults in place rather than an invalid empty value.
     if (!type.empty()) batch->wrap_type = batch->arena.copy(type);
     if (!source.empty()) batch->wrap_source = batch->arena.copy(source);
+  }
+  if (decision.mode == ContentMode::plain_json) {
+    if (const std::string id = jetstream_event_id(msg); !id.empty()) batch->wrap_id = batch->arena.copy(id);
   }
   return BuiltBatch{std::move(batch), {}};
 }

@@ -25,6 +25,12 @@ struct BuiltBatch {
 BuiltBatch build_message_batch(natsMsg* msg, std::string_view source_name, const MessageFormat& format,
                                std::unique_ptr<AckToken> token, AdmissionLease lease);
 
+// The id of the event a plain JSON JetStream message is wrapped into: "<stream>-<stream sequence>".
+// A redelivery has the same stream and sequence, so it gets the same id and consumers can
+// deduplicate. Empty for messages that are not JetStream's (core NATS keeps the decoder's unique ids),
+// and for messages not received through a subscription: cnats reads metadata only from those.
+std::string jetstream_event_id(natsMsg* msg);
+
 // The bytes a message is charged against the budget: its payload (at least 1, so that empty
 // messages are counted too).
 std::uint64_t message_charge(natsMsg* msg) noexcept;

@@ -5,7 +5,10 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
+#include <fstream>
 #include <mutex>
 #include <stdexcept>
 #include <vector>
@@ -23,6 +26,19 @@ std::string without_user_info(const std::string& url) {
   const std::size_t slash = url.find('/', host_start);
   if (at == std::string::npos || (slash != std::string::npos && at > slash)) return url;
   return url.substr(0, host_start) + url.substr(at + 1);
+}
+
+// With TLS 1.3 a server checks the client certificate after the client has finished its side of
+// the handshake, so a refused (or missing) certificate reaches cnats only as a closed connection
+// ("Expected 'PONG', got ''", an SSL_write error). Say what that usually means.
+std::string tls_refusal_hint(const NatsSourceConfig& config, natsStatus status) {
+  if (!config.tls || (status != NATS_PROTOCOL_ERROR && status != NATS_IO_ERROR)) return {};
+  if (config.tls->cert_file.empty()) {
+    return " (the server closed the connection after the TLS handshake: if it verifies clients, set tls.cert_file "
+           "and tls.key_file)";
+  }
+  return " (the server closed the connection after the TLS handshake: it may not trust the certificate in "
+         "tls.cert_file; its log says why)";
 }
 
 }  // namespace
@@ -105,6 +121,11 @@ void NatsConnection::connect() {
   }
   if (config_.token) check(natsOptions_SetToken(options_, config_.token->c_str()), "token", "cannot set the token");
   if (!config_.credentials_file.empty()) {
+    // cnats reads the file only while connecting and then blames the connection: name the key.
+    if (!std::ifstream(config_.credentials_file)) {
+      throw std::runtime_error(fmt::format("{}.credentials_file: cannot read '{}': {}", config_.key,
+                                           config_.credentials_file, std::strerror(errno)));
+    }
     check(natsOptions_SetUserCredentialsFromFiles(options_, config_.credentials_file.c_str(), nullptr),
           "credentials_file", fmt::format("cannot use '{}'", config_.credentials_file));
   }
@@ -120,7 +141,11 @@ void NatsConnection::connect() {
             fmt::format("cannot load '{}' with key '{}'", config_.tls->cert_file, config_.tls->key_file));
     }
   }
-  check(natsConnection_Connect(&connection_, options_), "url", fmt::format("cannot connect to {}", servers()));
+  const natsStatus connected = natsConnection_Connect(&connection_, options_);
+  if (connected != NATS_OK) {
+    throw std::runtime_error(fmt::format("{}.url: cannot connect to {}: {}{}", config_.key, servers(),
+                                         describe_nats_error(connected), tls_refusal_hint(config_, connected)));
+  }
 }
 
 jsCtx* NatsConnection::jetstream() {

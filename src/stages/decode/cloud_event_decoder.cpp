@@ -233,7 +233,7 @@ class CloudEventDecoder::Impl {
     }
     Arena& arena = batch_->arena;
     Event& event = batch_->events.emplace_back();
-    event.id = ids_.next(arena);
+    event.id = !batch_->wrap_id.empty() ? batch_->wrap_id : ids_.next(arena);
     // A source without wrap settings still yields a valid event, named after the source.
     event.source = !batch_->wrap_source.empty() ? batch_->wrap_source
                                                 : arena.copy(fmt::format("/sluice/{}", batch_->source_name()));

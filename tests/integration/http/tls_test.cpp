@@ -364,6 +364,10 @@ TEST(AdminTls, MutualTlsNeedsAClientCertificateFromTheConfiguredCa) {
   const auto reply = tls_round_trip(harness.port(), client_with_certificate(), request);
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 200u);
+  // Both refused handshakes are counted (the server may finish its side after the client's).
+  EXPECT_TRUE(eventually([&] {
+    return harness.telemetry.render_prometheus().find("sluice_admin_tls_handshake_failures_total 2") != std::string::npos;
+  })) << harness.telemetry.render_prometheus();
 }
 
 // --- Through the real stage into Kafka (librdkafka mock cluster) --------------------------------

@@ -265,8 +265,56 @@ TEST_F(NatsSourceTest, WrapsAporetoPublicationsWithTemplatedTypeAndSource) {
   EXPECT_EQ(event.source, "nats://aporeto.events.processingunit");
   EXPECT_EQ(event.datacontenttype, "application/json");
   EXPECT_EQ(event.data, publication);
-  EXPECT_FALSE(event.id.empty());
+  EXPECT_EQ(event.id, "APORETO-1") << "a wrapped JetStream message is named by stream and sequence";
   ASSERT_TRUE(eventually([&] { return client.consumer_state("APORETO", "sluice")->ack_floor == 1; }));
+}
+
+TEST_F(NatsSourceTest, AWrappedJetStreamMessageKeepsItsIdWhenRedelivered) {
+  NatsClient client(server_url());
+  client.delete_stream("REWRAP");  // the ids below assume sequences from 1 (--gtest_repeat)
+  PipelineHarness harness;
+  harness.sink().set_mode(TestSink::Mode::fail);
+  harness.add_source("rewrap", "    url: " + server_url() + R"(
+    jetstream:
+      - { stream: REWRAP, subjects: [rewrap.>], durable: sluice, nak_delay: 100ms, fetch_timeout: 200ms,
+          payload: wrap }
+)");
+  client.publish_js("rewrap.events", R"({"first":true})");
+  client.publish_js("rewrap.events", R"({"second":true})");
+
+  // Nak'ed after each failure and fetched again: the same two ids every time, so a consumer
+  // downstream can tell a redelivery from a new event.
+  ASSERT_TRUE(eventually([&] {
+    return harness.sink().times_seen("REWRAP-1") >= 3 && harness.sink().times_seen("REWRAP-2") >= 3;
+  })) << harness.sink().times_seen("REWRAP-1") << " and " << harness.sink().times_seen("REWRAP-2");
+  EXPECT_GE(client.consumer_state("REWRAP", "sluice")->redelivered, 2);
+
+  harness.sink().set_mode(TestSink::Mode::deliver);
+  ASSERT_TRUE(eventually([&] {
+    const auto state = client.consumer_state("REWRAP", "sluice");
+    return state && state->ack_floor == 2 && state->ack_pending == 0;
+  }));
+  // Both acked, so nothing more arrives: every delivery the sink ever saw carried one of the two ids.
+  EXPECT_EQ(harness.sink().received(), static_cast<std::size_t>(harness.sink().times_seen("REWRAP-1") +
+                                                                 harness.sink().times_seen("REWRAP-2")))
+      << "a redelivery got another id";
+  std::set<std::string> ids;
+  for (const auto& event : harness.sink().delivered()) ids.insert(event.id);
+  EXPECT_EQ(ids, (std::set<std::string>{"REWRAP-1", "REWRAP-2"}));
+}
+
+TEST_F(NatsSourceTest, WrappedCoreMessagesGetUniqueIds) {
+  PipelineHarness harness;
+  harness.add_source("corewrap", "    url: " + server_url() + R"(
+    subscriptions: [{ subject: corewrap.events, payload: wrap }]
+)");
+  NatsClient client(server_url());
+  for (int i = 0; i < 3; ++i) client.publish("corewrap.events", R"({"same":"payload"})");
+  client.flush();
+  ASSERT_TRUE(eventually([&] { return harness.sink().delivered().size() == 3; }));
+  std::set<std::string> ids;
+  for (const auto& event : harness.sink().delivered()) ids.insert(event.id);
+  EXPECT_EQ(ids.size(), 3u) << "core NATS has no sequence: each message needs its own id";
 }
 
 // --- Lifecycle --------------------------------------------------------------------------------

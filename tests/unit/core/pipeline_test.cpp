@@ -228,6 +228,59 @@ TEST(Pipeline, FullSinkShareUnderBlockFailsAfterBlockTimeout) {
   pipeline.stop();
 }
 
+// Routes lines starting with "stuck" to one sink and the others to another, both under `block`.
+class TwoSinkProcessor final : public BatchProcessor {
+ public:
+  TwoSinkProcessor(SinkQueue* stuck, SinkQueue* healthy) : healthy_(healthy, WhenFull::block), stuck_sink_(stuck) {}
+  std::optional<BatchOutcome> decode(IngressBatch& batch) override { return healthy_.decode(batch); }
+  void route(IngressBatch& batch) override {
+    healthy_.route(batch);
+    for (OutRecord& record : batch.records) {
+      if (record.event->id.starts_with("stuck")) record.sink = stuck_sink_;
+    }
+  }
+
+ private:
+  LineProcessor healthy_;
+  SinkQueue* stuck_sink_;
+};
+
+TEST(Pipeline, AStuckSinkUnderBlockDoesNotHoldUpBatchesForAnotherSink) {
+  PipelineOptions options;
+  options.block_timeout = std::chrono::hours(1);  // the stuck batches outwait this test
+  options.workers = 1;  // one worker: were it waiting for the stuck sink, nothing else would move
+  Telemetry telemetry;
+  SinkQueue stuck("stuck", 6);
+  SinkQueue healthy("healthy", 1 << 20);
+  Pipeline pipeline(options, telemetry, [&] { return std::make_unique<TwoSinkProcessor>(&stuck, &healthy); });
+  pipeline.start();
+  auto submit = [&](std::string_view body) {
+    auto slot = std::make_shared<OutcomeSlot>();
+    pipeline.submit(std::make_unique<IngressBatch>("t", ContentMode::ndjson, PaddedBuffer::copy_of(body),
+                                                   std::make_unique<RecordingToken>(slot), AdmissionLease{}));
+    return slot;
+  };
+  auto fills = submit("stuck1");   // takes the stuck sink's whole share; nobody drains it
+  auto waits = submit("stuck2");   // waits for room
+  DrainingSink sink(healthy);
+  std::vector<std::shared_ptr<OutcomeSlot>> others;
+  for (int i = 0; i < 20; ++i) others.push_back(submit("healthy" + std::to_string(i)));
+  for (auto& other : others) {
+    auto outcome = other->wait();
+    ASSERT_TRUE(outcome);
+    EXPECT_EQ(outcome->status, BatchOutcome::Status::delivered);
+  }
+  EXPECT_FALSE(fills->outcome);
+  EXPECT_FALSE(waits->outcome);
+  {
+    DrainingSink unstuck(stuck);  // the sink comes back: both stuck batches are delivered
+    ASSERT_TRUE(fills->wait());
+    ASSERT_TRUE(waits->wait());
+    EXPECT_EQ(waits->outcome->status, BatchOutcome::Status::delivered);
+  }
+  pipeline.stop();
+}
+
 TEST(Pipeline, DropPolicyCountsAndAnswersWhenTheShareIsFull) {
   PipelineOptions options;
   Telemetry telemetry;

@@ -111,6 +111,25 @@ TEST(MessageBatch, EmptyRenderingsLeaveTheDecoderDefaults) {
   EXPECT_TRUE(built.batch->wrap_source.empty());
 }
 
+// The JetStream case (`<stream>-<sequence>`, the same on redelivery) needs messages received
+// through a subscription, which cnats alone can read metadata from: see
+// tests/integration/nats/nats_source_test.cpp, AWrappedJetStreamMessageKeepsItsIdWhenRedelivered.
+TEST(MessageBatch, WrappedCoreMessagesGetNoDerivedId) {
+  Builder builder;
+  auto core = make_message("orders.created", R"({"n":1})");
+  EXPECT_EQ(jetstream_event_id(core.get()), "");
+  BuiltBatch wrapped = builder.build(core.get(), MessageFormat{PayloadMode::wrap, aporeto_wrap()});
+  ASSERT_TRUE(wrapped.batch) << wrapped.error;
+  EXPECT_TRUE(wrapped.batch->wrap_id.empty()) << "core NATS keeps the decoder's unique ids";
+
+  // A request's reply subject is not JetStream metadata.
+  EXPECT_EQ(nats_Open(-1), NATS_OK);
+  natsMsg* raw = nullptr;
+  ASSERT_EQ(natsMsg_Create(&raw, "orders.created", "_INBOX.abc.1", "{}", 2), NATS_OK);
+  Message request(raw);
+  EXPECT_EQ(jetstream_event_id(request.get()), "");
+}
+
 TEST(MessageBatch, EmptyMessagesAreChargedOneByte) {
   auto msg = make_message("s", "");
   EXPECT_EQ(message_charge(msg.get()), 1u);

@@ -140,6 +140,19 @@ TEST(EvaluateRequestHead, UnsupportedMediaTypeIs415) {
   EXPECT_EQ(wrapped.mode, ContentMode::plain_json);
 }
 
+TEST(EvaluateRequestHead, A415QuotesOnlyPrintableAsciiOfTheClientsHeader) {
+  // obs-text bytes that are not UTF-8 (found by fuzz_http) must not reach the JSON answer.
+  const std::string hostile = std::string("text/\xff\xfe\x80") + std::string(300, 'x');
+  const HeadDecision decision = evaluate(post("/", hostile), HttpSourceConfig{});
+  ASSERT_TRUE(decision.reject);
+  EXPECT_EQ(decision.reject->status, 415u);
+  const std::string& body = decision.reject->body;
+  EXPECT_NE(body.find("'text/???xxx"), std::string::npos) << body;
+  for (const char c : body) EXPECT_LT(static_cast<unsigned char>(c), 0x80) << body;
+  EXPECT_EQ(body.find(std::string(101, 'x')), std::string::npos) << "the value is not cut at 100 characters";
+  EXPECT_NE(body.find("xxx...'"), std::string::npos) << body;
+}
+
 TEST(EvaluateRequestHead, CompressedBodyIs415) {
   Request request = post("/", "application/cloudevents+json");
   request.head.set(http::field::content_encoding, "gzip");
