@@ -98,6 +98,14 @@ class DrainingSink {
   std::thread thread_;
 };
 
+// Submits `body` (one event per line) without an admission lease; the slot receives its answer.
+std::shared_ptr<OutcomeSlot> submit_unbudgeted(Pipeline& pipeline, std::string_view body) {
+  auto slot = std::make_shared<OutcomeSlot>();
+  pipeline.submit(std::make_unique<IngressBatch>("t", ContentMode::ndjson, PaddedBuffer::copy_of(body),
+                                                 std::make_unique<RecordingToken>(slot), AdmissionLease{}));
+  return slot;
+}
+
 struct PipelineFixture {
   Telemetry telemetry;
   SinkQueue queue{"test-sink", 1 << 20};
@@ -209,12 +217,7 @@ TEST(Pipeline, FullSinkShareUnderBlockFailsAfterBlockTimeout) {
   SinkQueue small("small", 4);
   Pipeline pipeline(options, telemetry, [&] { return std::make_unique<LineProcessor>(&small, WhenFull::block); });
   pipeline.start();
-  auto submit = [&](std::string_view body) {
-    auto slot = std::make_shared<OutcomeSlot>();
-    pipeline.submit(std::make_unique<IngressBatch>("t", ContentMode::ndjson, PaddedBuffer::copy_of(body),
-                                                   std::make_unique<RecordingToken>(slot), AdmissionLease{}));
-    return slot;
-  };
+  auto submit = [&](std::string_view body) { return submit_unbudgeted(pipeline, body); };
   auto first = submit("aaaa");  // fills the share; nobody drains
   auto second = submit("bbbb");
   auto outcome = second->wait();
@@ -254,12 +257,7 @@ TEST(Pipeline, AStuckSinkUnderBlockDoesNotHoldUpBatchesForAnotherSink) {
   SinkQueue healthy("healthy", 1 << 20);
   Pipeline pipeline(options, telemetry, [&] { return std::make_unique<TwoSinkProcessor>(&stuck, &healthy); });
   pipeline.start();
-  auto submit = [&](std::string_view body) {
-    auto slot = std::make_shared<OutcomeSlot>();
-    pipeline.submit(std::make_unique<IngressBatch>("t", ContentMode::ndjson, PaddedBuffer::copy_of(body),
-                                                   std::make_unique<RecordingToken>(slot), AdmissionLease{}));
-    return slot;
-  };
+  auto submit = [&](std::string_view body) { return submit_unbudgeted(pipeline, body); };
   auto fills = submit("stuck1");   // takes the stuck sink's whole share; nobody drains it
   auto waits = submit("stuck2");   // waits for room
   DrainingSink sink(healthy);
@@ -287,12 +285,7 @@ TEST(Pipeline, DropPolicyCountsAndAnswersWhenTheShareIsFull) {
   SinkQueue small("small", 4);
   Pipeline pipeline(options, telemetry, [&] { return std::make_unique<LineProcessor>(&small, WhenFull::drop); });
   pipeline.start();
-  auto submit = [&](std::string_view body) {
-    auto slot = std::make_shared<OutcomeSlot>();
-    pipeline.submit(std::make_unique<IngressBatch>("t", ContentMode::ndjson, PaddedBuffer::copy_of(body),
-                                                   std::make_unique<RecordingToken>(slot), AdmissionLease{}));
-    return slot;
-  };
+  auto submit = [&](std::string_view body) { return submit_unbudgeted(pipeline, body); };
   auto first = submit("aaaa");
   ASSERT_FALSE(first->wait(std::chrono::milliseconds(100)));
   auto second = submit("bbbb");

@@ -1,6 +1,6 @@
 #include <sluice/core/sink_queue.hpp>
 
-#include "support/recording_token.hpp"
+#include "records_in_delivery.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,28 +10,8 @@
 namespace sluice {
 namespace {
 
-using testing::OutcomeSlot;
-using testing::RecordingToken;
 
-struct Fixture {
-  std::shared_ptr<OutcomeSlot> slot = std::make_shared<OutcomeSlot>();
-  IngressBatch* batch;
-  std::vector<OutRecord*> pointers;
-
-  Fixture(SinkQueue& queue, std::size_t records, std::uint32_t bytes_each) {
-    batch = new IngressBatch("test", ContentMode::batch, PaddedBuffer::copy_of("[]"),
-                             std::make_unique<RecordingToken>(slot), AdmissionLease{});
-    batch->events.resize(records);
-    batch->records.resize(records);
-    for (auto& record : batch->records) {
-      record.batch = batch;
-      record.sink = &queue;
-      record.bytes = bytes_each;
-      pointers.push_back(&record);
-    }
-    batch->start_delivery();
-  }
-};
+using Fixture = testing::RecordsInDelivery;
 
 TEST(SinkQueue, ChargesTheShareUntilRecordsAreCompleted) {
   SinkQueue queue("kafka", 1000);

@@ -2,7 +2,7 @@
 
 #include <sluice/core/batch.hpp>
 
-#include "support/recording_token.hpp"
+#include "records_in_delivery.hpp"
 
 #include <gtest/gtest.h>
 #include <prometheus/counter.h>
@@ -14,30 +14,10 @@ namespace sluice {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::OutcomeSlot;
-using testing::RecordingToken;
 using Clock = std::chrono::steady_clock;
 
-// One batch of `records` records of `bytes_each` bytes for `queue`, already delivering.
-struct Batch {
-  std::shared_ptr<OutcomeSlot> slot = std::make_shared<OutcomeSlot>();
-  IngressBatch* batch;
-  std::vector<OutRecord*> pointers;
-
-  Batch(SinkQueue& queue, std::size_t records, std::uint32_t bytes_each) {
-    batch = new IngressBatch("test", ContentMode::batch, PaddedBuffer::copy_of("[]"),
-                             std::make_unique<RecordingToken>(slot), AdmissionLease{});
-    batch->events.resize(records);
-    batch->records.resize(records);
-    for (auto& record : batch->records) {
-      record.batch = batch;
-      record.sink = &queue;
-      record.bytes = bytes_each;
-      pointers.push_back(&record);
-    }
-    batch->start_delivery();
-  }
-
+struct Batch : testing::RecordsInDelivery {
+  using RecordsInDelivery::RecordsInDelivery;
   WaitingRoom::Group group(Clock::time_point deadline) const {
     return WaitingRoom::Group{pointers.front()->sink, pointers, deadline, nullptr};
   }
