@@ -130,6 +130,14 @@ class Application {
         throw ConfigError(fmt::format("sources.{}.multiplex.http_source: '{}' is not an HTTP source", grpc->name(),
                                       wanted));
       }
+      // Adopted connections are served in cleartext: a source that asked for TLS (and perhaps
+      // relies on client certificates) must not be reachable around it.
+      if (http->requires_tls()) {
+        throw ConfigError(fmt::format("sources.{}.multiplex.http_source: '{}' has tls, but the multiplexed port is "
+                                      "cleartext and would serve it without TLS; send HTTPS to '{}''s own port "
+                                      "and leave it out of multiplex",
+                                      grpc->name(), wanted, wanted));
+      }
       grpc->set_http_handler([http](int native_socket) { http->adopt_connection(native_socket); });
     }
   }

@@ -3,6 +3,7 @@
 import argparse
 import json
 import os
+import shutil
 import socket
 import sys
 import threading
@@ -296,6 +297,35 @@ class Lifecycle(unittest.TestCase):
             self.assertIn(":4: sinks.kafka.format: 'jsn' is not one of structured, binary", out.stderr)
         finally:
             bad.stop()
+
+    def test_a_tls_http_source_cannot_be_served_by_the_cleartext_multiplexed_port(self):
+        import subprocess
+        import tempfile
+        certs = tempfile.mkdtemp(prefix="sluice-e2e-certs-")
+        cert, key = os.path.join(certs, "server.pem"), os.path.join(certs, "server.key")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                        "-keyout", key, "-out", cert], check=True, capture_output=True, timeout=60)
+        text = f"""sinks:
+  kafka: {{ type: kafka, brokers: embedded }}
+sources:
+  web:
+    type: http
+    listen: 127.0.0.1:0
+    tls: {{ cert_file: {cert}, key_file: {key} }}
+  rpc:
+    type: grpc
+    listen: 127.0.0.1:0
+    multiplex: {{ listen: 127.0.0.1:0, http_source: web }}
+"""
+        bad = Sluice(ARGS.sluice, text)
+        try:
+            out = subprocess.run([ARGS.sluice, "validate", "-c", bad.config_path], capture_output=True, text=True,
+                                 timeout=60)
+            self.assertEqual(out.returncode, 1, out.stdout)
+            self.assertIn("sources.rpc.multiplex.http_source: 'web' has tls", out.stderr)
+        finally:
+            bad.stop()
+            shutil.rmtree(certs, ignore_errors=True)
 
     def test_default_config_is_valid(self):
         import subprocess

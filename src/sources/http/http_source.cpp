@@ -150,6 +150,8 @@ HttpSource::~HttpSource() { stop(); }
 
 std::string_view HttpSource::name() const noexcept { return impl_->state->name; }
 
+bool HttpSource::requires_tls() const noexcept { return impl_->state->config.tls.has_value(); }
+
 void HttpSource::start() {
   const HttpSourceConfig& config = impl_->state->config;
   const std::string& name = impl_->state->name;

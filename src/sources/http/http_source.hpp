@@ -35,6 +35,9 @@ class HttpSource final : public Source {
   // Closes every connection. Batches still in the pipeline complete; their answers are dropped.
   void stop() noexcept override;
 
+  // True when `tls` is configured: its own port speaks only HTTPS.
+  bool requires_tls() const noexcept;
+
   // The bound port (useful with `listen: 127.0.0.1:0`); 0 before start().
   std::uint16_t local_port() const noexcept;
 
