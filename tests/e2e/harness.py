@@ -197,6 +197,12 @@ class Sluice:
         self.dir.cleanup()
 
 
+def kafka_headers(message):
+    """The headers of a kcat -J message as a dict (kcat lists them flat: name, value, ...)."""
+    flat = message.get("headers") or []
+    return dict(zip(flat[0::2], flat[1::2]))
+
+
 def curl(url, body, content_type=None, headers=(), timeout=30):
     """POSTs with curl; returns (status, parsed JSON body or text, headers dict)."""
     args = ["curl", "-s", "-S", "-i", "--max-time", str(timeout), "-X", "POST", url, "--data-binary", "@-"]

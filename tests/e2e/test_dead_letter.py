@@ -10,7 +10,7 @@ import json
 import sys
 import unittest
 
-from harness import KafkaMock, Sluice, cloudevent, curl, free_port
+from harness import KafkaMock, Sluice, cloudevent, curl, free_port, kafka_headers
 
 ARGS = None
 DLQ = "sluice.dead-letter"
@@ -42,11 +42,6 @@ routes:
 """
 
 
-def headers_of(message):
-    flat = message.get("headers") or []
-    return dict(zip(flat[0::2], flat[1::2]))
-
-
 class DeadLetter(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -74,7 +69,7 @@ class DeadLetter(unittest.TestCase):
         messages = self.kafka.consume(DLQ, expected=3)
         by_reason = {}
         for message in messages:
-            headers = headers_of(message)
+            headers = kafka_headers(message)
             by_reason.setdefault(headers.get("sluice_dlq_reason"), []).append((headers, message))
         raw = [m for h, m in by_reason.get("invalid", []) if m["payload"] == invalid]
         self.assertEqual(len(raw), 1, messages)  # the element's own bytes, as sent
@@ -107,7 +102,7 @@ class DeadLetter(unittest.TestCase):
         self.assertEqual(status, 200, answer)  # answered after the dead letter was confirmed
         found = []
         for message in self.kafka.consume(DLQ, expected=1, timeout=30):
-            headers = headers_of(message)
+            headers = kafka_headers(message)
             if headers.get("sluice_dlq_reason") == "sink_rejected" and json.loads(message["payload"])["id"] == "dl-big":
                 found.append(headers)
         self.assertEqual(len(found), 1)

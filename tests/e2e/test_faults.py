@@ -30,7 +30,7 @@ import time
 import unittest
 
 import rabbitmq
-from harness import KafkaMock, Sluice, cloudevent, curl, free_port, wait_until
+from harness import KafkaMock, Sluice, cloudevent, curl, free_port, kafka_headers, wait_until
 
 ARGS = None
 MIB = 1 << 20
@@ -247,7 +247,7 @@ def kafka_sink(name, bootstrap, topic, extra=""):
 {extra}"""
 
 
-def pipeline_config(http_port, admin_port, sinks, routes, pipeline="", sources=""):
+def pipeline_config(http_port, admin_port, sinks, routes, pipeline="", sources="", extra=""):
     return f"""
 pipeline:
   workers: 2
@@ -264,6 +264,7 @@ sources:
 sinks:{sinks}
 routes:
 {routes}
+{extra}
 """
 
 
@@ -512,7 +513,7 @@ class StuckSink(SluiceCase):
         """Two Kafka clusters (two mock processes), two routes by event type; the `stuck` cluster
         is down from the start, under load, until its route's when_full policy has applied for
         --stuck-seconds; then it comes back and the load stops."""
-        kafka_ok = self.kafka(partitions=2, topics=("faults.healthy",))
+        kafka_ok = self.kafka(partitions=2, topics=("faults.healthy", "faults.dead"))
         kafka_stuck = self.kafka(partitions=2, topics=("faults.stuck",))
         http_port, admin_port = free_port(), free_port()
         text = pipeline_config(
@@ -530,7 +531,9 @@ class StuckSink(SluiceCase):
     when_full: {when_full}""",
             # A minute's block_timeout: a worker that waited for the stuck sink (instead of leaving
             # its records in the waiting room) would stop the healthy route for the whole case.
-            pipeline="  budget_bytes: 8MiB\n  block_timeout: 60s")
+            pipeline="  budget_bytes: 8MiB\n  block_timeout: 60s",
+            # Only `when_full: dead_letter` uses it: the stuck route's overflow goes to the healthy cluster.
+            extra="dead_letter: { sink: healthy, topic: faults.dead }")
         sluice = self.sluice(text, admin_port)
         kafka_stuck.command("broker-down -1")
         healthy = HttpLoad(http_port, f"h-{when_full}", threads=2, batch=20, event_type="fault.healthy")
@@ -553,6 +556,9 @@ class StuckSink(SluiceCase):
                 healthy_before = healthy.count(200)
                 wait_until(lambda: healthy.count(200) - healthy_before >= 100, 30,
                            "the healthy route to keep flowing while the other sink is stuck")
+            elif when_full == "dead_letter":
+                wait_until(lambda: component(sluice, "pipeline")["dead_lettered"] > 0, 30,
+                           "dead letters from the stuck route")
             else:
                 # Drops are counted on the pipeline component (src/core/pipeline.cpp), not per sink.
                 wait_until(lambda: component(sluice, "pipeline")["dropped"] > 0, 30, "drops on the stuck route")
@@ -634,12 +640,33 @@ class StuckSink(SluiceCase):
         self.assertTrue(run.sluice.alive())
         self.assertEqual(run.sluice.terminate(), 0)
 
-    def stuck_sink_dead_letter_placeholder(self):
-        """Placeholder, deliberately not a test (no test_ prefix): `when_full: dead_letter` is being
-        built by the lead. The case will be run_stuck("dead_letter") with a `dead_letter:` section
-        pointing at the healthy cluster, asserting the stuck route's 200s land in the dead-letter
-        topic with the reason header and the dead_lettered counter matches."""
-        raise unittest.SkipTest("when_full: dead_letter is not built yet")
+    def test_stuck_sink_sends_its_overflow_to_the_dead_letter(self):
+        """`when_full: dead_letter`: once the stuck sink's share is full, its route's records go to
+        the dead-letter destination (a topic on the healthy cluster) with the reason `sink_full`;
+        every 200 of the stuck route is in its own topic or in the dead-letter topic."""
+        run = self.run_stuck("dead_letter")
+        copies = self.check_healthy_route(run)
+        in_stuck = ids_in_kafka(run.kafka_stuck, "faults.stuck")
+        dead = wait_for_ids(lambda: ids_in_kafka(run.kafka_ok, "faults.dead"),
+                            [i for i in run.stuck.acked if i not in in_stuck])
+        lost = [i for i in run.stuck.acked if i not in in_stuck and i not in dead]
+        reasons = {kafka_headers(m).get("sluice_dlq_reason") for m in run.kafka_ok.consume("faults.dead")}
+        dead_metric = sum(float(m.group(1)) for m in re.finditer(
+            r'^sluice_dead_letter_records_total\{[^}]*reason="sink_full"[^}]*\} (\S+)$', run.sluice.metrics(), re.M))
+        fault_line("stuck-sink-dead-letter", acked=len(run.healthy.acked) + len(run.stuck.acked), lost=len(lost),
+                   duplicated=sum(n - 1 for n in copies.values()) + sum(n - 1 for n in in_stuck.values())
+                   + sum(n - 1 for n in dead.values()),
+                   peak_rss_mib=run.peak_rss_mib, healthy_ok_while_stuck=run.healthy_ok_while_stuck,
+                   healthy_req_per_s_alone=round(run.healthy_alone_per_s),
+                   healthy_req_per_s_while_stuck=f"{run.healthy_stuck_per_s:.1f}",
+                   stuck_200=run.stuck.count(200), stuck_503=run.stuck.count(503),
+                   in_stuck_topic=len(in_stuck), in_dead_letter_topic=len(dead), dead_letter_metric=dead_metric)
+        self.assertGreater(len(dead), 0, "nothing reached the dead-letter topic")
+        self.assertEqual(reasons, {"sink_full"})
+        self.assertEqual(lost[:5], [])
+        self.assertGreaterEqual(dead_metric, len(dead))
+        self.assertTrue(run.sluice.alive())
+        self.assertEqual(run.sluice.terminate(), 0)
 
 
 # ------------------------------------------------------------------------------------------------
