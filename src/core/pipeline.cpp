@@ -38,6 +38,7 @@ struct Pipeline::Queue {
 
 Pipeline::Pipeline(PipelineOptions options, Telemetry& telemetry, BatchProcessorFactory make_processor)
     : options_(options),
+      telemetry_(telemetry),
       admission_(options.budget_bytes, options.budget_events, options.event_overhead_bytes),
       metrics_(telemetry.component("pipeline", "pipeline")),
       overloaded_(metrics_.error("overloaded")),
@@ -146,7 +147,10 @@ void Pipeline::dispatch(IngressBatch& batch) {
   for (SinkGroup& group : groups) {
     if (group.when_full == WhenFull::drop) {
       if (!group.sink->try_push(group.records)) {
+        // Counted in total and on the sink whose full share caused it (a lookup under the
+        // registry's lock, but only on this path, which runs while a sink is stuck).
         metrics_.dropped.Increment(static_cast<double>(group.records.size()));
+        telemetry_.component("sink", group.sink->sink_name()).dropped.Increment(static_cast<double>(group.records.size()));
         for (OutRecord* record : group.records) record->batch->resolve(DeliveryStatus::delivered, {});
       }
     } else if (group.when_full == WhenFull::dead_letter && dead_letter != nullptr) {

@@ -615,6 +615,9 @@ class StuckSink(SluiceCase):
         dropped_metric = sum(float(m.group(1)) for m in re.finditer(
             r'^sluice_events_dropped_total\{[^}]*component="pipeline"[^}]*\} (\S+)$', run.metrics_while_stuck, re.M))
         dropped_now = component(run.sluice, "pipeline")["dropped"]
+        # Also counted on the sink whose share was full (and only there: the healthy sink drops none).
+        self.assertEqual(component(run.sluice, "stuck")["dropped"], dropped_now)
+        self.assertEqual(component(run.sluice, "healthy")["dropped"], 0)
         stuck_copies = ids_in_kafka(run.kafka_stuck, "faults.stuck")
         undelivered = [i for i in run.stuck.acked if i not in stuck_copies]
         healthy_lost = [i for i in run.healthy.acked if i not in copies]

@@ -64,6 +64,7 @@ class Pipeline final : public IngressPort, private BatchObserver {
 
   struct Queue;  // moodycamel::BlockingConcurrentQueue<IngressBatch*>
   PipelineOptions options_;
+  Telemetry& telemetry_;
   Admission admission_;
   ComponentMetrics& metrics_;
   prometheus::Counter& overloaded_;

@@ -293,6 +293,7 @@ TEST(Pipeline, DropPolicyCountsAndAnswersWhenTheShareIsFull) {
   ASSERT_TRUE(outcome);
   EXPECT_EQ(outcome->status, BatchOutcome::Status::delivered);
   EXPECT_EQ(telemetry.component("pipeline", "pipeline").dropped.Value(), 1.0);
+  EXPECT_EQ(telemetry.component("sink", "small").dropped.Value(), 1.0);  // and on the sink that was full
   {
     DrainingSink sink(small);
     ASSERT_TRUE(first->wait());
