@@ -1,7 +1,10 @@
 #pragma once
 // JSON text primitives for the sink encoders: string escaping, validation, string decoding,
 // base64, and media-type classification. Pure functions: thread-safe, no allocation beyond `out`.
+// The write_* forms write into memory the caller sized with the matching *_size, so that a
+// renderer of many pieces grows its output once (structured_json.cpp).
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -10,6 +13,10 @@ namespace sluice::encoding {
 // Appends `text` as a quoted JSON string. Control characters, '"' and '\' are escaped; bytes that
 // are not valid UTF-8 become U+FFFD, so the output is always valid JSON whatever the input.
 void append_json_string(std::string& out, std::string_view text);
+// The exact number of bytes append_json_string appends for `text`, quotes included.
+std::size_t json_string_size(std::string_view text) noexcept;
+// append_json_string into memory with room for json_string_size(text) bytes; returns the end.
+char* write_json_string(char* out, std::string_view text) noexcept;
 
 bool is_valid_utf8(std::string_view text) noexcept;
 
@@ -23,6 +30,9 @@ bool decode_json_string(std::string_view token, std::string& out);
 
 // Standard base64 (RFC 4648 §4) with padding.
 void append_base64(std::string& out, std::string_view bytes);
+constexpr std::size_t base64_size(std::size_t bytes) noexcept { return (bytes + 2) / 3 * 4; }
+// append_base64 into memory with room for base64_size(bytes.size()) bytes; returns the end.
+char* write_base64(char* out, std::string_view bytes) noexcept;
 
 // Media type without parameters, e.g. "application/json" from "Application/JSON; charset=utf-8".
 // The comparison helpers below are case-insensitive.

@@ -2,74 +2,153 @@
 
 #include "sinks/encoding/json_text.hpp"
 
+#include <cassert>
+#include <cstring>
+
 namespace sluice::encoding {
 namespace {
 
-void append_member(std::string& out, std::string_view name, std::string_view value) {
-  out += ',';
-  append_json_string(out, name);
-  out += ':';
-  append_json_string(out, value);
-}
+// How the event's data is written, decided once for both passes below.
+enum class DataForm { none, json_as_is, json_string, base64 };
 
-void append_optional(std::string& out, std::string_view name, std::string_view value) {
-  if (!value.empty()) append_member(out, name, value);
-}
-
-void append_extension(std::string& out, const Extension& extension) {
-  out += ',';
-  append_json_string(out, extension.name);
-  out += ':';
-  if (extension.type == Extension::Type::string) {
-    append_json_string(out, extension.value);
-  } else {
-    // Integer and boolean values are their JSON token text already.
-    out += extension.value;
-  }
-}
-
-void append_data(std::string& out, const Event& event) {
+DataForm data_form(const Event& event) {
   switch (event.data_kind) {
-    case DataKind::none:
-      return;
-    case DataKind::json:
-      out += ",\"data\":";
-      out += event.data;
-      return;
-    case DataKind::binary:
-      break;
+    case DataKind::none: return DataForm::none;
+    case DataKind::json: return DataForm::json_as_is;  // validated when it was decoded
+    case DataKind::binary: break;
   }
   const std::string_view content_type = event.datacontenttype;
   if (!content_type.empty() && is_json_media_type(content_type) && is_valid_json(event.data)) {
-    out += ",\"data\":";
-    out += event.data;
-    return;
+    return DataForm::json_as_is;
   }
   if (!content_type.empty() && is_text_media_type(content_type) && is_valid_utf8(event.data)) {
-    out += ",\"data\":";
-    append_json_string(out, event.data);
-    return;
+    return DataForm::json_string;
   }
-  out += ",\"data_base64\":\"";
-  append_base64(out, event.data);
-  out += '"';
+  return DataForm::base64;
+}
+
+// The rendering is laid out once, in render(), and run twice: over a Measure to size the output
+// exactly, then over a Write into it. An event then costs one resize of the caller's string (no
+// allocation once it has grown) and a memcpy per piece, instead of a std::string append per piece.
+// The Write is told which strings the Measure found free of escapes (nearly all are) and copies
+// those without looking at them again.
+constexpr std::size_t kRemembered = 32;  // strings per event whose escape-freedom is remembered
+
+struct Measure {
+  std::size_t size = 0;
+  std::size_t strings = 0;
+  bool plain[kRemembered] = {};  // string i needs no escaping
+
+  template <std::size_t N>
+  void literal(const char (&)[N]) noexcept {
+    size += N - 1;
+  }
+  void verbatim(std::string_view text) noexcept { size += text.size(); }
+  void string(std::string_view text) noexcept {
+    const std::size_t quoted = json_string_size(text);
+    if (strings < kRemembered) plain[strings] = quoted == text.size() + 2;
+    ++strings;
+    size += quoted;
+  }
+  void base64(std::string_view bytes) noexcept { size += base64_size(bytes.size()); }
+};
+
+struct Write {
+  char* next;
+  const Measure& measured;
+  std::size_t strings = 0;
+
+  template <std::size_t N>
+  void literal(const char (&text)[N]) noexcept {
+    std::memcpy(next, text, N - 1);
+    next += N - 1;
+  }
+  void verbatim(std::string_view text) noexcept {
+    if (text.empty()) return;  // an empty view's data() may be null
+    std::memcpy(next, text.data(), text.size());
+    next += text.size();
+  }
+  void string(std::string_view text) noexcept {
+    const bool plain = strings < kRemembered && measured.plain[strings];
+    ++strings;
+    if (!plain) {
+      next = write_json_string(next, text);
+      return;
+    }
+    *next++ = '"';
+    verbatim(text);
+    *next++ = '"';
+  }
+  void base64(std::string_view bytes) noexcept { next = write_base64(next, bytes); }
+};
+
+// Attribute names need no escaping: each is a literal with its punctuation.
+template <typename Output>
+void render(Output& out, const Event& event, DataForm form) {
+  out.literal("{\"specversion\":");
+  out.string(event.specversion.empty() ? std::string_view("1.0") : event.specversion);
+  out.literal(",\"id\":");
+  out.string(event.id);
+  out.literal(",\"source\":");
+  out.string(event.source);
+  out.literal(",\"type\":");
+  out.string(event.type);
+  if (!event.datacontenttype.empty()) {
+    out.literal(",\"datacontenttype\":");
+    out.string(event.datacontenttype);
+  }
+  if (!event.dataschema.empty()) {
+    out.literal(",\"dataschema\":");
+    out.string(event.dataschema);
+  }
+  if (!event.subject.empty()) {
+    out.literal(",\"subject\":");
+    out.string(event.subject);
+  }
+  if (!event.time.empty()) {
+    out.literal(",\"time\":");
+    out.string(event.time);
+  }
+  for (const Extension& extension : event.extensions) {
+    out.literal(",");
+    out.string(extension.name);
+    out.literal(":");
+    if (extension.type == Extension::Type::string) {
+      out.string(extension.value);
+    } else {
+      out.verbatim(extension.value);  // integer and boolean values are their JSON token text already
+    }
+  }
+  switch (form) {
+    case DataForm::none: break;
+    case DataForm::json_as_is:
+      out.literal(",\"data\":");
+      out.verbatim(event.data);
+      break;
+    case DataForm::json_string:
+      out.literal(",\"data\":");
+      out.string(event.data);
+      break;
+    case DataForm::base64:
+      out.literal(",\"data_base64\":\"");
+      out.base64(event.data);
+      out.literal("\"");
+      break;
+  }
+  out.literal("}");
 }
 
 }  // namespace
 
 void append_structured_json(std::string& out, const Event& event) {
-  out += "{\"specversion\":";
-  append_json_string(out, event.specversion.empty() ? std::string_view("1.0") : event.specversion);
-  append_member(out, "id", event.id);
-  append_member(out, "source", event.source);
-  append_member(out, "type", event.type);
-  append_optional(out, "datacontenttype", event.datacontenttype);
-  append_optional(out, "dataschema", event.dataschema);
-  append_optional(out, "subject", event.subject);
-  append_optional(out, "time", event.time);
-  for (const Extension& extension : event.extensions) append_extension(out, extension);
-  append_data(out, event);
-  out += '}';
+  const DataForm form = data_form(event);
+  Measure measure;
+  render(measure, event, form);
+  const std::size_t start = out.size();
+  out.resize(start + measure.size);
+  Write write{out.data() + start, measure};
+  render(write, event, form);
+  assert(write.next == out.data() + out.size());
 }
 
 std::string_view structured_json(const Event& event, std::string& scratch) {

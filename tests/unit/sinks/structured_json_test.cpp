@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace sluice::encoding {
 namespace {
@@ -52,6 +53,43 @@ TEST(StructuredJson, RendersEveryAttributeWithEscaping) {
   EXPECT_EQ(json.at("boolext"), true);
   EXPECT_EQ(json.at("data"), boost::json::parse(R"({"a":[1,2,{"b":"c"}]})"));
   EXPECT_FALSE(json.contains("data_base64"));
+}
+
+// The exact bytes, so that a faster renderer cannot change what consumers receive.
+TEST(StructuredJson, RendersTheSameBytesAsBefore) {
+  Event event = minimal_event();
+  event.id = "quote\" backslash\\ ctl\x01";
+  event.subject = "caf\xC3\xA9 \xFF";
+  event.time = "2024-01-02T03:04:05Z";
+  event.datacontenttype = "application/octet-stream";
+  event.extensions = {{"strext", "va\"lue", Extension::Type::string}, {"intext", "42", Extension::Type::integer}};
+  event.data_kind = DataKind::binary;
+  event.data = std::string_view("\x00\xFF\x10\x01", 4);
+  std::string out = "kept:";
+  append_structured_json(out, event);
+  EXPECT_EQ(out,
+            R"(kept:{"specversion":"1.0","id":"quote\" backslash\\ ctl\u0001","source":"/src","type":"com.example.t",)"
+            R"("datacontenttype":"application/octet-stream","subject":"caf)" "\xC3\xA9" R"( \ufffd",)"
+            R"("time":"2024-01-02T03:04:05Z",)"
+            R"("strext":"va\"lue","intext":42,"data_base64":"AP8QAQ=="})");
+}
+
+// Past the strings whose escaping the renderer remembers between its two passes (32), and with
+// escapes among them, the output is still exact.
+TEST(StructuredJson, ManyExtensions) {
+  Event event = minimal_event();
+  std::vector<std::string> names;
+  for (int i = 0; i < 40; ++i) names.push_back("ext" + std::to_string(i));
+  std::string expected = R"({"specversion":"1.0","id":"id-1","source":"/src","type":"com.example.t")";
+  for (int i = 0; i < 40; ++i) {
+    const std::string_view value = i % 3 == 0 ? std::string_view("a\"b") : std::string_view("plain");
+    event.extensions.push_back({names[static_cast<std::size_t>(i)], value, Extension::Type::string});
+    expected += ",\"" + names[static_cast<std::size_t>(i)] + "\":" + (i % 3 == 0 ? R"("a\"b")" : R"("plain")");
+  }
+  expected += "}";
+  std::string out;
+  append_structured_json(out, event);
+  EXPECT_EQ(out, expected);
 }
 
 TEST(StructuredJson, OmitsAbsentOptionalAttributesAndData) {
