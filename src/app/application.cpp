@@ -12,6 +12,7 @@
 
 #include <sluice/core/pipeline.hpp>
 #include <sluice/core/telemetry.hpp>
+#include <sluice/core/thread_name.hpp>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -48,7 +49,10 @@ class Application {
     for (auto& source : sources_) source->start();
     admin_->start();
     for (std::size_t i = 0; i < process_.io_threads; ++i) {
-      io_threads_.emplace_back([this] { io_.run(); });
+      io_threads_.emplace_back([this, i] {
+        name_this_thread("io-" + std::to_string(i));
+        io_.run();
+      });
     }
     spdlog::info("sluice {} running: {} source(s), {} sink(s), {} worker(s)", version(), sources_.size(),
                  sinks_.size(), pipeline_->worker_count());

@@ -1,5 +1,6 @@
 #include <sluice/core/pipeline.hpp>
 #include <sluice/core/sink_queue.hpp>
+#include <sluice/core/thread_name.hpp>
 
 #include "core/waiting_room.hpp"
 
@@ -55,7 +56,10 @@ Pipeline::~Pipeline() { stop(); }
 void Pipeline::start() {
   waiting_room_->start();
   for (std::size_t i = 0; i < options_.workers; ++i) {
-    workers_.emplace_back([this, i] { run_worker(i); });
+    workers_.emplace_back([this, i] {
+      name_this_thread("work-" + std::to_string(i));
+      run_worker(i);
+    });
   }
 }
 

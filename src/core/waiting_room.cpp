@@ -2,6 +2,7 @@
 
 #include <sluice/core/batch.hpp>
 #include <sluice/core/dead_letter.hpp>
+#include <sluice/core/thread_name.hpp>
 
 #include <fmt/format.h>
 #include <prometheus/counter.h>
@@ -28,7 +29,10 @@ WaitingRoom::~WaitingRoom() { stop(); }
 
 void WaitingRoom::start() {
   std::lock_guard lock(mutex_);
-  if (!thread_.joinable() && !stopping_) thread_ = std::thread([this] { run(); });
+  if (!thread_.joinable() && !stopping_) thread_ = std::thread([this] {
+    name_this_thread("waiting-room");
+    run();
+  });
 }
 
 void WaitingRoom::enter(Group group) {

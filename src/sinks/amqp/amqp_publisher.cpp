@@ -1,5 +1,7 @@
 #include "sinks/amqp/amqp_publisher.hpp"
 
+#include <sluice/core/thread_name.hpp>
+
 #include <amqp.h>
 #include <amqp_framing.h>
 #include <amqp_ssl_socket.h>
@@ -581,7 +583,12 @@ void AmqpPublisher::update_gauges(Clock::time_point now) {
 // ---------------------------------------------------------------------------------------------
 // The thread
 
-void AmqpPublisher::start() { thread_ = std::thread([this] { run(); }); }
+void AmqpPublisher::start() {
+  thread_ = std::thread([this] {
+    name_this_thread(fmt::format("amqp:{}#{}", config_.name, index_));
+    run();
+  });
+}
 
 void AmqpPublisher::request_stop(Clock::time_point deadline) noexcept {
   deadline_.store(deadline.time_since_epoch().count());

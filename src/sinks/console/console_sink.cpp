@@ -3,6 +3,8 @@
 #include "config/config_node.hpp"
 #include "sinks/console/line_format.hpp"
 
+#include <sluice/core/thread_name.hpp>
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -35,7 +37,10 @@ ConsoleSink::ConsoleSink(ConsoleSinkConfig config, SinkContext& context, std::FI
 ConsoleSink::~ConsoleSink() { stop(Clock::now()); }
 
 void ConsoleSink::start() {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("console:" + config_.name);
+    run();
+  });
   started_.store(true, std::memory_order_release);
 }
 

@@ -5,6 +5,8 @@
 #include "sinks/kafka/delivery.hpp"
 #include "sinks/kafka/error_mapping.hpp"
 
+#include <sluice/core/thread_name.hpp>
+
 #include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
 
@@ -200,8 +202,14 @@ KafkaProducer::Impl::~Impl() {
 
 void KafkaProducer::Impl::start() {
   started_ = true;
-  poll_thread_ = std::thread([this] { run_poll(); });
-  drain_thread_ = std::thread([this] { run_drain(); });
+  poll_thread_ = std::thread([this] {
+    name_this_thread("kpoll:" + name_);
+    run_poll();
+  });
+  drain_thread_ = std::thread([this] {
+    name_this_thread("kdrain:" + name_);
+    run_drain();
+  });
 }
 
 // --- drain thread -------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 #include "sources/http/inflight_charge.hpp"
 
+#include <sluice/core/thread_name.hpp>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -92,7 +94,10 @@ AckDispatcher::~AckDispatcher() { stop(); }
 void AckDispatcher::start(std::chrono::milliseconds tick, std::function<void()> on_tick) {
   tick_ = tick;
   on_tick_ = std::move(on_tick);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("nats-acks");
+    run();
+  });
 }
 
 std::uint64_t AckDispatcher::reserve() noexcept { return next_id_.fetch_add(1, std::memory_order_relaxed); }

@@ -3,6 +3,8 @@
 #include "sources/nats/message_batch.hpp"
 #include "sources/nats/nats_error.hpp"
 
+#include <sluice/core/thread_name.hpp>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -152,7 +154,10 @@ void JetStreamConsumer::ensure_consumer(jsCtx* js) {
 }
 
 void JetStreamConsumer::start() {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("js-fetch");
+    run();
+  });
 }
 
 void JetStreamConsumer::stop_fetching() noexcept {
