@@ -29,7 +29,8 @@ WaitingRoom::~WaitingRoom() { stop(); }
 
 void WaitingRoom::start() {
   std::lock_guard lock(mutex_);
-  if (!thread_.joinable() && !stopping_) thread_ = std::thread([this] {
+  if (thread_.joinable() || stopping_) return;
+  thread_ = std::thread([this] {
     name_this_thread("waiting-room");
     run();
   });
