@@ -49,10 +49,7 @@ class Application {
     for (auto& source : sources_) source->start();
     admin_->start();
     for (std::size_t i = 0; i < process_.io_threads; ++i) {
-      io_threads_.emplace_back([this, i] {
-        name_this_thread("io-" + std::to_string(i));
-        io_.run();
-      });
+      io_threads_.push_back(named_thread("io-" + std::to_string(i), [this] { io_.run(); }));
     }
     spdlog::info("sluice {} running: {} source(s), {} sink(s), {} worker(s)", version(), sources_.size(),
                  sinks_.size(), pipeline_->worker_count());

@@ -56,10 +56,7 @@ Pipeline::~Pipeline() { stop(); }
 void Pipeline::start() {
   waiting_room_->start();
   for (std::size_t i = 0; i < options_.workers; ++i) {
-    workers_.emplace_back([this, i] {
-      name_this_thread("work-" + std::to_string(i));
-      run_worker(i);
-    });
+    workers_.push_back(named_thread("work-" + std::to_string(i), [this, i] { run_worker(i); }));
   }
 }
 

@@ -30,10 +30,7 @@ WaitingRoom::~WaitingRoom() { stop(); }
 void WaitingRoom::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable() || stopping_) return;
-  thread_ = std::thread([this] {
-    name_this_thread("waiting-room");
-    run();
-  });
+  thread_ = named_thread("waiting-room", [this] { run(); });
 }
 
 void WaitingRoom::enter(Group group) {

@@ -584,10 +584,7 @@ void AmqpPublisher::update_gauges(Clock::time_point now) {
 // The thread
 
 void AmqpPublisher::start() {
-  thread_ = std::thread([this] {
-    name_this_thread(fmt::format("amqp:{}#{}", config_.name, index_));
-    run();
-  });
+  thread_ = named_thread(fmt::format("amqp:{}#{}", config_.name, index_), [this] { run(); });
 }
 
 void AmqpPublisher::request_stop(Clock::time_point deadline) noexcept {

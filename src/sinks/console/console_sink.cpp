@@ -37,10 +37,7 @@ ConsoleSink::ConsoleSink(ConsoleSinkConfig config, SinkContext& context, std::FI
 ConsoleSink::~ConsoleSink() { stop(Clock::now()); }
 
 void ConsoleSink::start() {
-  thread_ = std::thread([this] {
-    name_this_thread("console:" + config_.name);
-    run();
-  });
+  thread_ = named_thread("console:" + config_.name, [this] { run(); });
   started_.store(true, std::memory_order_release);
 }
 

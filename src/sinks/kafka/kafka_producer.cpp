@@ -202,14 +202,8 @@ KafkaProducer::Impl::~Impl() {
 
 void KafkaProducer::Impl::start() {
   started_ = true;
-  poll_thread_ = std::thread([this] {
-    name_this_thread("kpoll:" + name_);
-    run_poll();
-  });
-  drain_thread_ = std::thread([this] {
-    name_this_thread("kdrain:" + name_);
-    run_drain();
-  });
+  poll_thread_ = named_thread("kpoll:" + name_, [this] { run_poll(); });
+  drain_thread_ = named_thread("kdrain:" + name_, [this] { run_drain(); });
 }
 
 // --- drain thread -------------------------------------------------------------------------------

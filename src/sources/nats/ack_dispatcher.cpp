@@ -94,10 +94,7 @@ AckDispatcher::~AckDispatcher() { stop(); }
 void AckDispatcher::start(std::chrono::milliseconds tick, std::function<void()> on_tick) {
   tick_ = tick;
   on_tick_ = std::move(on_tick);
-  thread_ = std::thread([this] {
-    name_this_thread("nats-acks");
-    run();
-  });
+  thread_ = named_thread("nats-acks", [this] { run(); });
 }
 
 std::uint64_t AckDispatcher::reserve() noexcept { return next_id_.fetch_add(1, std::memory_order_relaxed); }

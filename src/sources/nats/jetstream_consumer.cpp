@@ -154,10 +154,7 @@ void JetStreamConsumer::ensure_consumer(jsCtx* js) {
 }
 
 void JetStreamConsumer::start() {
-  thread_ = std::thread([this] {
-    name_this_thread("js-fetch");
-    run();
-  });
+  thread_ = named_thread("js-fetch", [this] { run(); });
 }
 
 void JetStreamConsumer::stop_fetching() noexcept {

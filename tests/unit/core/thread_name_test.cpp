@@ -10,11 +10,10 @@
 namespace sluice {
 namespace {
 
-// The name the kernel holds for the thread that runs `body` after it names itself `name`.
+// The name the kernel holds for a thread started by named_thread(name, ...), read from inside it.
 std::string name_seen_after(std::string_view name) {
   std::string seen;
-  std::thread thread([&] {
-    name_this_thread(name);
+  std::thread thread = named_thread(std::string(name), [&seen] {
     std::array<char, 16> buffer{};
     if (pthread_getname_np(pthread_self(), buffer.data(), buffer.size()) == 0) seen = buffer.data();
   });
