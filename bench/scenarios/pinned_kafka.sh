@@ -90,6 +90,7 @@ fi
 $(pin "$BENCH_CPUS") "$BUILD/tools/sluice_bench/sluice-bench" "${LOAD[@]}" --batch 100 -d 10 --warmup 2 \
   --kafka-brokers "$BROKERS" --kafka-topic sluice.bench --sluice-pid "$SLUICE_PID" > "$WORK/bench.out" 2>&1 &
 BENCH_PID=$!
+PIDS+=("$BENCH_PID")
 
 sleep 3  # inside the measured window: 2 s warm-up, then 10 s measured
 [ -n "${PERF_OUT:-}" ] && perf record -F 999 -g -p "$SLUICE_PID" -o "$PERF_OUT" -- sleep 7 > /dev/null 2>&1 &
