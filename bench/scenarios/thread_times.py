@@ -4,9 +4,9 @@
     thread_times.py PID...            one line per thread: pid/tid name utime stime vcsw ncsw
     thread_times.py --diff BEFORE AFTER   what each thread used between two such snapshots
 
-bench/scenarios/kafka.sh --threads takes a snapshot before and after the measured window and prints the difference, so
-that the cost of every sluice stage (threads are named io-N, work-N, kdrain:<sink>, ...) can be
-read next to the load generator's and the broker's.
+`bench/scenarios/kafka.sh --threads` takes a snapshot before and after the measured window and
+prints the difference, so that the cost of every sluice stage (threads are named io-N, work-N,
+kdrain:<sink>, ...) can be read next to the load generator's and the broker's.
 """
 
 import os
