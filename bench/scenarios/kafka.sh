@@ -231,7 +231,8 @@ status=$?
 set -e
 BENCH_PID=""
 if [ "$THREADS" = 1 ]; then
-  echo "kafka.sh: threads over $window s (sluice pid $SLUICE_PID, mock pid ${MOCK_PID:-none}, the rest the bench's):" >&2
+  echo "kafka.sh: threads over $window s (sluice pid $SLUICE_PID, mock pid ${MOCK_PID:-none}," \
+    "the rest the bench's):" >&2
   "$HERE/thread_times.py" --diff "$WORK/threads.before" "$WORK/threads.after" >&2
 fi
 if ! kill -0 "$SLUICE_PID" 2>/dev/null; then
