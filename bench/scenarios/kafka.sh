@@ -30,8 +30,8 @@
 #   --perf-trace FILE   also `perf trace -s` (syscalls per thread) of sluice for 3 s of it
 #
 # Environment: KAFKA_BROKERS=host:port uses that cluster instead of starting sluice-kafka-mock.
-# Exit status is sluice-bench's (0 ok, 1 acknowledged events missing, 3 run failed), or 4 when
-# the scenario itself could not be set up.
+# Exit status is sluice-bench's (0 ok, 1 acknowledged events missing, 3 run failed, 5 inconclusive:
+# the verifier fell behind the mock's retention), or 4 when the scenario itself could not be set up.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

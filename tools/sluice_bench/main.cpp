@@ -19,15 +19,12 @@
 #include "process_stats.hpp"
 #include "report.hpp"
 #include "schedule.hpp"
+#include "verdict.hpp"
 
 namespace {
 
 using namespace sluice::bench;
 
-constexpr int kExitOk = 0;
-constexpr int kExitLoss = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitFailed = 3;
 constexpr std::chrono::milliseconds kMonitorTick{100};
 constexpr std::chrono::milliseconds kSamplePeriod{100};
 
@@ -187,22 +184,9 @@ int main(int argc, char** argv) {
   }
   report.bench_cpu_seconds = self_cpu_seconds() - cpu_before;
 
-  if (!load.fatal_error.empty()) {
-    report.exit_code = kExitFailed;
-    report.verdict = "FAILED: " + load.fatal_error;
-  } else if (report.verify && report.verify->missing > 0) {
-    report.exit_code = kExitLoss;
-    report.verdict =
-        fmt::format("LOSS: {} acknowledged events missing from {}", report.verify->missing, verifier.name());
-    if (report.verify->skipped_offsets > 0) report.verdict += " (inconclusive: the verifier fell behind retention)";
-  } else if (load.total.events_acked == 0) {
-    report.exit_code = kExitFailed;
-    report.verdict = "FAILED: no event was acknowledged";
-  } else {
-    report.exit_code = kExitOk;
-    report.verdict = report.verify ? fmt::format("OK: every acknowledged event is in {}", verifier.name())
-                                   : std::string("OK (not verified)");
-  }
+  Verdict verdict = judge(load.fatal_error, load.total.events_acked, report.verify, verifier.name());
+  report.exit_code = verdict.exit_code;
+  report.verdict = std::move(verdict.text);
 
   if (cli.json) {
     print_table(std::cerr, report);
