@@ -31,42 +31,22 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-BUILD_DIR="$ROOT/build/release"
-CONNECTIONS=8
-BATCH=100
-DURATION=10
-WARMUP=2
-RATE=0
-EVENT_SIZE=400
-MODE=batch
-FORMAT=structured
-WORKERS=2
+# shellcheck source-path=SCRIPTDIR source=load_options.sh
+. "$ROOT/bench/scenarios/load_options.sh"
 WINDOW=1024
 BARE_COUNT=0
-KEEP=0
 EXCHANGE=sluice.bench
 ROUTING_KEY=bench.key
-EXTRA=()
 RABBIT_SERVER=/usr/lib/rabbitmq/bin/rabbitmq-server
 RABBIT_CTL=/usr/lib/rabbitmq/bin/rabbitmqctl
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
+  if take_load_option "$@"; then shift "$TAKEN"; continue; fi
   case "$1" in
-    --build-dir) BUILD_DIR="$(cd "$2" && pwd)"; shift 2 ;;
-    --connections) CONNECTIONS="$2"; shift 2 ;;
-    --batch) BATCH="$2"; shift 2 ;;
-    --duration) DURATION="$2"; shift 2 ;;
-    --warmup) WARMUP="$2"; shift 2 ;;
-    --rate) RATE="$2"; shift 2 ;;
-    --event-size) EVENT_SIZE="$2"; shift 2 ;;
-    --mode) MODE="$2"; shift 2 ;;
-    --format) FORMAT="$2"; shift 2 ;;
-    --workers) WORKERS="$2"; shift 2 ;;
     --window) WINDOW="$2"; shift 2 ;;
     --bare-count) BARE_COUNT="$2"; shift 2 ;;
-    --keep) KEEP=1; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; EXTRA=("$@"); break ;;
     *) echo "http_rabbitmq.sh: unknown option $1 (see --help)" >&2; exit 4 ;;

@@ -36,22 +36,12 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/bench/scenarios"
-BUILD_DIR="$ROOT/build/release"
+# shellcheck source-path=SCRIPTDIR source=load_options.sh
+. "$HERE/load_options.sh"
 PROTOCOL=http
-CONNECTIONS=8
-BATCH=100
-DURATION=10
-WARMUP=2
-RATE=0
-EVENT_SIZE=400
-MODE=batch
-FORMAT=structured
-WORKERS=2
 BUDGET=256MiB
 PARTITIONS=4
-KEEP=0
 TOPIC=sluice.bench
-EXTRA=()
 KAFKA_PROPERTIES=()
 SLUICE_CPUS=""
 BENCH_CPUS=""
@@ -63,18 +53,9 @@ TRACE_OUT=""
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
+  if take_load_option "$@"; then shift "$TAKEN"; continue; fi
   case "$1" in
-    --build-dir) BUILD_DIR="$(cd "$2" && pwd)"; shift 2 ;;
     --protocol) PROTOCOL="$2"; shift 2 ;;
-    --connections) CONNECTIONS="$2"; shift 2 ;;
-    --batch) BATCH="$2"; shift 2 ;;
-    --duration) DURATION="$2"; shift 2 ;;
-    --warmup) WARMUP="$2"; shift 2 ;;
-    --rate) RATE="$2"; shift 2 ;;
-    --event-size) EVENT_SIZE="$2"; shift 2 ;;
-    --mode) MODE="$2"; shift 2 ;;
-    --format) FORMAT="$2"; shift 2 ;;
-    --workers) WORKERS="$2"; shift 2 ;;
     --budget) BUDGET="$2"; shift 2 ;;
     --partitions) PARTITIONS="$2"; shift 2 ;;
     --kafka-property) KAFKA_PROPERTIES+=("$2"); shift 2 ;;
@@ -84,7 +65,6 @@ while [ $# -gt 0 ]; do
     --threads) THREADS=1; shift ;;
     --perf) PERF_OUT="$(realpath -m "$2")"; shift 2 ;;
     --perf-trace) TRACE_OUT="$(realpath -m "$2")"; shift 2 ;;
-    --keep) KEEP=1; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; EXTRA=("$@"); break ;;
     *) echo "kafka.sh: unknown option $1 (see --help)" >&2; exit 4 ;;
