@@ -29,6 +29,7 @@ GrpcSourceConfig parse_grpc_source_config(const ConfigNode& node) {
   config.max_message_bytes = static_cast<std::uint32_t>(max_message);
   config.max_concurrent_streams = static_cast<std::uint32_t>(
       node.integer("max_concurrent_streams", config.max_concurrent_streams, 1, 1'000'000));
+  config.threads = static_cast<std::uint32_t>(node.integer("threads", config.threads, 1, 64));
   config.ack_delivered = node.choice("ack_mode", "delivered", {"delivered", "accepted"}) == "delivered";
 
   if (auto keepalive = node.child("keepalive")) {

@@ -1,14 +1,15 @@
 #include "sources/grpc/grpc_source.hpp"
 
+#include "sources/grpc/completion_queue_thread.hpp"
+#include "sources/grpc/health_service.hpp"
 #include "sources/grpc/ingest_service.hpp"
 #include "sources/grpc/multiplex_listener.hpp"
 #include "sources/grpc/source_state.hpp"
-#include "sources/grpc/stream_reactor.hpp"
+#include "sources/grpc/stream_core.hpp"
 
 #include <fmt/format.h>
 #include <grpc/grpc.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
@@ -18,11 +19,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <deque>
 #include <fstream>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 namespace sluice {
 namespace {
@@ -30,6 +34,9 @@ namespace {
 // How long stop() lets calls still open finish before grpc cancels them. The application stops
 // sources only after the pipeline drained, so by then they are only writing their last acks.
 constexpr auto kShutdownGrace = std::chrono::milliseconds(1000);
+// How long stop() then waits for the cancelled calls to hand back their operations. They come
+// back at once; this bounds a bug, not a wait.
+constexpr auto kCallsGoneWithin = std::chrono::milliseconds(5000);
 
 std::string read_pem(const std::string& key, const std::string& file) {
   std::ifstream in(file, std::ios::binary);
@@ -58,13 +65,11 @@ int clamp_ms(std::chrono::milliseconds value) {
   return static_cast<int>(std::min<std::chrono::milliseconds::rep>(value.count(), std::numeric_limits<int>::max()));
 }
 
-// Process-wide grpc settings that must precede the first ServerBuilder.
+// Process-wide grpc settings that must precede the first ServerBuilder. grpc's default health
+// service stays disabled: the source serves its own (health_service.hpp).
 void init_grpc_plugins() {
   static std::once_flag once;
-  std::call_once(once, [] {
-    grpc::EnableDefaultHealthCheckService(true);
-    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  });
+  std::call_once(once, [] { grpc::reflection::InitProtoReflectionServerBuilderPlugin(); });
 }
 
 }  // namespace
@@ -74,11 +79,18 @@ struct GrpcSource::Impl {
       : state(std::make_shared<GrpcSourceState>(std::move(config), context.name, context.ingress, context.telemetry,
                                                 context.io)),
         io(context.io),
-        service(std::make_unique<IngestService>(state)) {}
+        health_status({std::string(sluice::ingest::v1::Ingest::service_full_name())}) {}
 
   ~Impl() {
     shut_down();
-    server.reset();  // before the service it serves
+    if (!queues_stopped) {
+      // Calls are still alive (a bug, logged by CompletionQueueThread::stop): destroying the server
+      // or a queue under them would abort the process, so both are left behind.
+      static_cast<void>(server.release());
+      for (auto& queue : queues) static_cast<void>(queue.release());
+      return;
+    }
+    server.reset();  // before the services it serves and the queues it used
   }
 
   // A connection from the multiplexed port. Runs on an io thread.
@@ -98,17 +110,31 @@ struct GrpcSource::Impl {
       server_shut = true;
     }
     if (multiplex) multiplex->stop();
+    // The queue thread keeps running meanwhile: the calls' last operations come back through it.
     if (server) server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
+    stop_queues(kCallsGoneWithin);
+  }
+
+  void stop_queues(std::chrono::milliseconds patience) noexcept {
+    bool stopped = true;
+    for (auto& queue : queues) stopped = queue->stop(patience) && stopped;
+    queues_stopped = stopped;
   }
 
   std::shared_ptr<GrpcSourceState> state;
   boost::asio::io_context& io;
-  std::unique_ptr<IngestService> service;
+  IngestAsyncService ingest_service;
+  HealthAsyncService health_service;
+  HealthStatus health_status;
+  std::vector<std::unique_ptr<CompletionQueueThread>> queues;  // config.threads of them
+  std::deque<IngestCalls> ingest_calls;     // one per queue; a deque, as calls refer to their entry
+  std::optional<HealthCalls> health_calls;  // on the first queue
   std::unique_ptr<grpc::Server> server;
   std::shared_ptr<MultiplexListener> multiplex;
   HttpConnectionHandler http_handler;
   std::mutex server_mutex;  // adopt_grpc against shut_down: no connection is added to a dead server
   bool server_shut = false;
+  bool queues_stopped = true;
   std::atomic<bool> listening{false};
   std::atomic<std::uint16_t> port{0};
 };
@@ -136,18 +162,30 @@ void GrpcSource::start() {
   // grpc sets SO_REUSEPORT by default, which lets a second instance bind the same port silently
   // and share its connections; a port conflict must fail start-up instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.RegisterService(impl_->service.get());
+  builder.RegisterService(&impl_->ingest_service);
+  builder.RegisterService(&impl_->health_service);
+  for (std::uint32_t i = 0; i < config.threads; ++i) {
+    impl_->queues.push_back(std::make_unique<CompletionQueueThread>(builder.AddCompletionQueue(),
+                                                                    fmt::format("grpc-{}:{}", i, impl_->state->name)));
+  }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || selected_port == 0) {
+    impl_->stop_queues(std::chrono::milliseconds(0));  // no call was requested: nothing can be pending
     throw std::runtime_error(fmt::format("{}.listen: cannot listen on {} (address in use, not local, or not "
                                          "permitted)",
                                          config.key, address));
   }
-  if (auto* health = server->GetHealthCheckService()) health->SetServingStatus(true);
   {
     std::lock_guard lock(impl_->server_mutex);
     impl_->server = std::move(server);
   }
+  impl_->queues_stopped = false;
+  for (auto& queue : impl_->queues) {
+    request_ingest_calls(impl_->ingest_calls.emplace_back(IngestCalls{impl_->state, impl_->ingest_service, *queue}));
+  }
+  request_health_calls(
+      impl_->health_calls.emplace(HealthCalls{impl_->health_service, impl_->health_status, *impl_->queues.front()}));
+  for (auto& queue : impl_->queues) queue->start();
   impl_->port = static_cast<std::uint16_t>(selected_port);
 
   if (config.multiplex) {
@@ -186,12 +224,7 @@ void GrpcSource::stop_accepting() noexcept {
   impl_->state->accepting.store(false, std::memory_order_relaxed);
   if (!impl_->listening.exchange(false)) return;
   if (impl_->multiplex) impl_->multiplex->stop();
-  {
-    std::lock_guard lock(impl_->server_mutex);
-    if (impl_->server && !impl_->server_shut) {
-      if (auto* health = impl_->server->GetHealthCheckService()) health->SetServingStatus(false);
-    }
-  }
+  impl_->health_status.set_serving(false);
   for (const auto& stream : impl_->state->streams.snapshot()) stream->wind_down();
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// The gRPC source (DESIGN §3, §4): CloudEvents protobuf batches over grpc++'s callback API, unary
+// The gRPC source (DESIGN §3, §4): CloudEvents protobuf batches over grpc++'s async API, unary
 // Publish and bidirectional PublishStream (sources/grpc/proto/sluice_ingest.proto), with the
 // standard health service (grpc.health.v1) and server reflection, optional TLS / mutual TLS, and an
 // optional port shared with HTTP/1.1. grpc stays behind the pimpl: this header includes no grpc

@@ -1,20 +1,21 @@
 #include "sources/grpc/ingest_service.hpp"
 
-#include "sources/grpc/publish_reactor.hpp"
-#include "sources/grpc/stream_reactor.hpp"
+#include "sources/grpc/publish_call.hpp"
+#include "sources/grpc/stream_call.hpp"
 
 namespace sluice {
+namespace {
 
-IngestService::IngestService(std::shared_ptr<GrpcSourceState> state) : state_(std::move(state)) {}
+// Calls requested ahead per method. Unary calls come one per batch and begin at the client's pace:
+// a few waiting keep the queue thread from being on each one's critical path. Streams begin rarely.
+constexpr int kUnaryCallsRequested = 8;
+constexpr int kStreamCallsRequested = 2;
 
-grpc::ServerUnaryReactor* IngestService::Publish(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-                                                 grpc::ByteBuffer* response) {
-  return new PublishReactor(state_, context, *request, response);
-}
+}  // namespace
 
-grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* IngestService::PublishStream(
-    grpc::CallbackServerContext* context) {
-  return new StreamReactor(state_, context);
+void request_ingest_calls(const IngestCalls& calls) {
+  for (int i = 0; i < kUnaryCallsRequested; ++i) PublishCall::request(calls);
+  for (int i = 0; i < kStreamCallsRequested; ++i) StreamCall::request(calls);
 }
 
 }  // namespace sluice

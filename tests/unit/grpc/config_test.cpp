@@ -29,6 +29,7 @@ TEST(GrpcSourceConfig, Defaults) {
   EXPECT_EQ(config.listen_address(), "0.0.0.0:50051");
   EXPECT_EQ(config.max_message_bytes, 4u << 20);
   EXPECT_EQ(config.max_concurrent_streams, 100u);
+  EXPECT_EQ(config.threads, 1u);
   EXPECT_EQ(config.keepalive.time, std::chrono::hours(2));
   EXPECT_EQ(config.keepalive.timeout, std::chrono::seconds(20));
   EXPECT_FALSE(config.keepalive.permit_without_calls);
@@ -43,6 +44,7 @@ TEST(GrpcSourceConfig, EveryKey) {
       "    listen: \"127.0.0.1:6000\"\n"
       "    max_message_bytes: 16MiB\n"
       "    max_concurrent_streams: 8\n"
+      "    threads: 3\n"
       "    ack_mode: accepted\n"
       "    keepalive: {time: 30s, timeout: 5s, permit_without_calls: true}\n"
       "    tls: {cert_file: /c.pem, key_file: /k.pem, client_ca_file: /ca.pem}\n"
@@ -50,6 +52,7 @@ TEST(GrpcSourceConfig, EveryKey) {
   EXPECT_EQ(config.listen_address(), "127.0.0.1:6000");
   EXPECT_EQ(config.max_message_bytes, 16u << 20);
   EXPECT_EQ(config.max_concurrent_streams, 8u);
+  EXPECT_EQ(config.threads, 3u);
   EXPECT_FALSE(config.ack_delivered);
   EXPECT_EQ(config.keepalive.time, std::chrono::seconds(30));
   EXPECT_EQ(config.keepalive.timeout, std::chrono::seconds(5));
@@ -86,6 +89,7 @@ TEST(GrpcSourceConfig, Errors) {
             std::string::npos);
   EXPECT_NE(error_of("    ack_mode: later\n").find("sources.grpc.ack_mode"), std::string::npos);
   EXPECT_NE(error_of("    max_message_bytes: 10\n").find("sources.grpc.max_message_bytes"), std::string::npos);
+  EXPECT_NE(error_of("    threads: 0\n").find("sources.grpc.threads"), std::string::npos);
   EXPECT_NE(error_of("    keepalive: {time: 0s}\n").find("sources.grpc.keepalive.time"), std::string::npos);
 }
 

@@ -1,9 +1,9 @@
 #pragma once
-// PublishStream: one reactor per stream, as in grpc's route_guide callback server.
+// PublishStream's logic, one StreamCore per stream, driving a StreamCall (grpc's async API).
 //
-// The reactor reads one PublishRequest at a time. A request that is admitted goes to the pipeline
+// The core reads one PublishRequest at a time. A request that is admitted goes to the pipeline
 // and the next read starts at once, so a client may have as many batches in flight as the budget
-// holds. When the budget is exhausted the reactor keeps the rendered batch and starts no read
+// holds. When the budget is exhausted the core keeps the rendered batch and starts no read
 // until Admission::notify_when_free wakes it (through the io_context): HTTP/2 flow control then
 // holds the client back. Acks are written in completion order, one write in flight at a time,
 // so they may come out of sequence order; clients match them by `sequence`.
@@ -13,22 +13,19 @@
 // cannot be known, so it cannot be acked); with UNAVAILABLE once the source stops accepting and
 // the stream has nothing in flight; with CANCELLED when the client went away.
 //
-// Thread-safety and lifetime: grpc calls the reactions on its threads, possibly concurrently;
-// ack tokens and budget wakes arrive on pipeline, sink and io threads. All of them meet in
-// StreamCore under one mutex that is never held while calling into grpc: whoever changes the
-// state claims the grpc operations it calls for (a read, a write, or Finish) under the lock and
-// starts them after releasing it. While a claimed read or write is not yet started, Finish cannot
-// be claimed, so the reactor (deleted in OnDone, which grpc calls only after Finish) outlives every
-// call made on it. Tokens hold the StreamCore, not the reactor; after Finish they find no reactor
-// and drop their ack.
+// Thread-safety and lifetime: completions arrive on the completion queue thread; ack tokens and
+// budget wakes arrive on pipeline, sink and io threads. All of them meet in StreamCore under one
+// mutex that is never held while calling into grpc: whoever changes the state claims the grpc
+// operations it calls for (a read, a write, or Finish) under the lock and starts them after
+// releasing it. While a claimed read or write is not yet started, Finish cannot be claimed, so
+// the call (which frees itself only after Finish came back) outlives every operation started on
+// it. Tokens hold the StreamCore, not the call; after Finish they find no call and drop their ack.
 
 #include "sources/grpc/ack_token.hpp"
 #include "sources/grpc/batch_intake.hpp"
 #include "sources/grpc/source_state.hpp"
 
-#include <grpcpp/server_context.h>
 #include <grpcpp/support/byte_buffer.h>
-#include <grpcpp/support/server_callback.h>
 #include <grpcpp/support/status.h>
 
 #include <deque>
@@ -38,15 +35,15 @@
 
 namespace sluice {
 
-class StreamReactor;
+class StreamCall;
 
 class StreamCore final : public OutcomeReceiver, public std::enable_shared_from_this<StreamCore> {
  public:
   explicit StreamCore(std::shared_ptr<GrpcSourceState> state);
   ~StreamCore() override;
 
-  // --- From the reactor (grpc threads) ----------------------------------------------------------
-  void attach(StreamReactor* reactor);  // registers the stream and starts its first read
+  // --- From the call (the completion queue thread) ----------------------------------------------------------
+  void attach(StreamCall* call);  // registers the stream and starts its first read
   void on_read_done(bool ok, grpc::ByteBuffer& message);
   void on_write_done(bool ok);
   void on_cancel();
@@ -61,7 +58,7 @@ class StreamCore final : public OutcomeReceiver, public std::enable_shared_from_
  private:
   // grpc operations to start, claimed under the lock and started after it is released.
   struct Step {
-    StreamReactor* reactor = nullptr;
+    StreamCall* call = nullptr;
     bool read = false;
     bool write = false;
     std::optional<grpc::Status> finish;
@@ -80,7 +77,7 @@ class StreamCore final : public OutcomeReceiver, public std::enable_shared_from_
   std::uint64_t registry_id_ = 0;
 
   std::mutex mutex_;
-  StreamReactor* reactor_ = nullptr;  // null before attach and once Finish is claimed
+  StreamCall* call_ = nullptr;  // null before attach and once Finish is claimed
   int claims_ = 0;                    // reads/writes claimed but not yet started
   bool reading_ = false;              // a read is outstanding
   bool processing_ = false;           // a received message is being prepared or admitted
@@ -91,22 +88,6 @@ class StreamCore final : public OutcomeReceiver, public std::enable_shared_from_
   std::uint64_t in_pipeline_ = 0;      // batches submitted and not yet answered
   std::optional<Intake> waiting_;      // a rendered batch waiting for budget
   std::deque<grpc::ByteBuffer> acks_;  // serialised PublishAcks not yet written
-};
-
-class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
- public:
-  StreamReactor(std::shared_ptr<GrpcSourceState> state, grpc::CallbackServerContext* context);
-
-  void OnReadDone(bool ok) override;
-  void OnWriteDone(bool ok) override;
-  void OnCancel() override;
-  void OnDone() override;
-
- private:
-  friend class StreamCore;
-  std::shared_ptr<StreamCore> core_;
-  grpc::ByteBuffer read_buffer_;   // the message of the outstanding read
-  grpc::ByteBuffer write_buffer_;  // the ack of the outstanding write
 };
 
 }  // namespace sluice

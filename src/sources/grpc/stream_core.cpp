@@ -1,6 +1,7 @@
-#include "sources/grpc/stream_reactor.hpp"
+#include "sources/grpc/stream_core.hpp"
 
 #include "sources/grpc/ack_message.hpp"
+#include "sources/grpc/stream_call.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -20,18 +21,6 @@ constexpr auto kAdmissionRetryDelay = std::chrono::milliseconds(5);
 
 }  // namespace
 
-// --- StreamReactor ---------------------------------------------------------------------------------
-
-StreamReactor::StreamReactor(std::shared_ptr<GrpcSourceState> state, grpc::CallbackServerContext* /*context*/)
-    : core_(std::make_shared<StreamCore>(std::move(state))) {
-  core_->attach(this);
-}
-
-void StreamReactor::OnReadDone(bool ok) { core_->on_read_done(ok, read_buffer_); }
-void StreamReactor::OnWriteDone(bool ok) { core_->on_write_done(ok); }
-void StreamReactor::OnCancel() { core_->on_cancel(); }
-void StreamReactor::OnDone() { delete this; }
-
 // --- StreamCore ------------------------------------------------------------------------------------
 
 StreamCore::StreamCore(std::shared_ptr<GrpcSourceState> state) : state_(std::move(state)) {}
@@ -40,12 +29,12 @@ StreamCore::~StreamCore() {
   if (registry_id_ != 0) state_->streams.remove(registry_id_);
 }
 
-void StreamCore::attach(StreamReactor* reactor) {
+void StreamCore::attach(StreamCall* call) {
   registry_id_ = state_->streams.add(weak_from_this());
   Step step;
   {
     std::lock_guard lock(mutex_);
-    reactor_ = reactor;
+    call_ = call;
     step = next_step();
   }
   run(std::move(step));
@@ -113,7 +102,7 @@ void StreamCore::on_outcome(std::uint64_t sequence, BatchOutcome outcome) noexce
     {
       std::lock_guard lock(mutex_);
       --in_pipeline_;
-      if (reactor_ == nullptr) return;  // finished: the client is gone
+      if (call_ == nullptr) return;  // finished: the client is gone
       acks_.push_back(std::move(ack));
       step = next_step();
     }
@@ -128,7 +117,7 @@ void StreamCore::wind_down() noexcept {
     Step step;
     {
       std::lock_guard lock(mutex_);
-      if (reactor_ == nullptr) return;
+      if (call_ == nullptr) return;
       if (waiting_) {
         state_->errors.shutting_down.Increment();
         acks_.push_back(make_publish_ack(waiting_->sequence, BatchOutcome::Status::shutting_down, kShuttingDownReason));
@@ -188,7 +177,7 @@ void StreamCore::handle(Intake intake) {
   {
     std::lock_guard lock(mutex_);
     processing_ = false;
-    const bool live = reactor_ != nullptr && !broken_;
+    const bool live = call_ != nullptr && !broken_;
     if (answer) {
       if (live) acks_.push_back(std::move(*answer));
     } else if (live && admitted.lease) {
@@ -237,7 +226,7 @@ void StreamCore::retry_admission() {
   std::optional<Intake> intake;
   {
     std::lock_guard lock(mutex_);
-    if (!waiting_ || reactor_ == nullptr) return;
+    if (!waiting_ || call_ == nullptr) return;
     intake = std::move(waiting_);
     waiting_.reset();
     state_->streams_waiting.fetch_sub(1, std::memory_order_relaxed);
@@ -248,11 +237,11 @@ void StreamCore::retry_admission() {
 
 StreamCore::Step StreamCore::next_step() {
   Step step;
-  if (reactor_ == nullptr) return step;
-  step.reactor = reactor_;
+  if (call_ == nullptr) return step;
+  step.call = call_;
   const bool accepting = state_->accepting.load(std::memory_order_relaxed);
   if (!broken_ && !writing_ && !acks_.empty()) {
-    reactor_->write_buffer_ = std::move(acks_.front());
+    call_->write_buffer = std::move(acks_.front());
     acks_.pop_front();
     writing_ = true;
     ++claims_;
@@ -280,7 +269,7 @@ StreamCore::Step StreamCore::next_step() {
   }
   if (finish) {
     step.finish = std::move(finish);
-    reactor_ = nullptr;  // nobody may call into the reactor after Finish: OnDone may delete it
+    call_ = nullptr;  // nobody may call into the call after Finish: it frees itself once Finish is back
     if (waiting_) state_->streams_waiting.fetch_sub(1, std::memory_order_relaxed);
     waiting_.reset();
     acks_.clear();
@@ -290,18 +279,18 @@ StreamCore::Step StreamCore::next_step() {
 
 void StreamCore::run(Step step) {
   while (!step.empty()) {
-    StreamReactor* reactor = step.reactor;
+    StreamCall* call = step.call;
     if (step.finish) {
-      reactor->Finish(std::move(*step.finish));
+      call->finish(std::move(*step.finish));
       return;
     }
     int started = 0;
     if (step.write) {
-      reactor->StartWrite(&reactor->write_buffer_);
+      call->start_write();
       ++started;
     }
     if (step.read) {
-      reactor->StartRead(&reactor->read_buffer_);
+      call->start_read();
       ++started;
     }
     std::lock_guard lock(mutex_);
