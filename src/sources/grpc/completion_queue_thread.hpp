@@ -20,6 +20,7 @@
 
 #include <grpcpp/completion_queue.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -48,6 +49,23 @@ class MemberTag final : public CompletionTag {
 
  private:
   Owner& owner_;
+};
+
+// What a call that owns itself waits for before it may free itself: each operation it started,
+// grpc's done notification (AsyncNotifyWhenDone), and a hold that its Finish takes over. They
+// come back in any order (grpc delivers the done tag in any order relative to the others), and
+// whichever is last frees the call. A call whose request came back not ok never began: grpc then
+// never delivers its done tag, so it frees itself at once without this count.
+class PendingOperations {
+ public:
+  // The call began: the done tag and the hold.
+  void began() noexcept { count_.store(2, std::memory_order_relaxed); }
+  void started() noexcept { count_.fetch_add(1, std::memory_order_relaxed); }
+  // One came back; true when it was the last, and the call must free itself.
+  [[nodiscard]] bool came_back() noexcept { return count_.fetch_sub(1, std::memory_order_acq_rel) == 1; }
+
+ private:
+  std::atomic<int> count_{0};
 };
 
 class CompletionQueueThread {

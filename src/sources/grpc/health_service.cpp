@@ -7,7 +7,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <atomic>
 #include <exception>
 #include <optional>
 
@@ -63,7 +62,7 @@ class HealthCheckCall {
 // --- Watch -----------------------------------------------------------------------------------------
 
 // One write in flight; a status that changes meanwhile is sent when it completes (only the latest
-// matters). Counts, as StreamCall does, each write, the done tag and a hold Finish takes over.
+// matters). Frees itself as StreamCall does (PendingOperations).
 class HealthWatchCall {
  public:
   static void request(const HealthCalls& calls) {
@@ -90,7 +89,7 @@ class HealthWatchCall {
       delete this;
       return;
     }
-    waiting_for_.store(2, std::memory_order_relaxed);  // the done tag, and the hold Finish takes over
+    pending_.began();
     try {
       request(calls_);
       calls_.status.add_watch(this);
@@ -131,7 +130,7 @@ class HealthWatchCall {
     writing_ = true;
     sent_ = wanted_;
     response_.set_status(*wanted_);
-    waiting_for_.fetch_add(1, std::memory_order_relaxed);
+    pending_.started();
     lock.unlock();
     writer_.Write(response_, &written_tag_);
   }
@@ -146,7 +145,7 @@ class HealthWatchCall {
   }
 
   void release() noexcept {
-    if (waiting_for_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+    if (pending_.came_back()) delete this;
   }
 
   const HealthCalls& calls_;
@@ -155,7 +154,7 @@ class HealthWatchCall {
   HealthCheckRequest request_;
   HealthCheckResponse response_;  // of the write in flight
   grpc::ServerAsyncWriter<HealthCheckResponse> writer_{&context_};
-  std::atomic<int> waiting_for_{0};
+  PendingOperations pending_;
   bool registered_ = false;  // set on the queue thread before any other thread can see the call
 
   std::mutex mutex_;

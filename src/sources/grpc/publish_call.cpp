@@ -24,7 +24,7 @@ void PublishCall::on_requested(bool ok) noexcept {
     delete this;
     return;
   }
-  waiting_for_.store(2, std::memory_order_relaxed);  // the done tag, and the hold Finish takes over
+  pending_.began();
   try {
     request(calls_);
     core_ = std::make_shared<UnaryCore>(calls_.state, this, &context_);
@@ -60,7 +60,7 @@ void PublishCall::on_done(bool /*ok*/) noexcept {
 }
 
 void PublishCall::release() noexcept {
-  if (waiting_for_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  if (pending_.came_back()) delete this;
 }
 
 }  // namespace sluice

@@ -2,10 +2,8 @@
 // Publish (unary) on grpc's async API: the call (context, request, responder, completion tags)
 // that UnaryCore drives.
 //
-// Lifetime: a call owns itself. It counts the done notification (AsyncNotifyWhenDone) and a hold
-// that Finish takes over, and deletes itself when both came back, in whatever order. A call whose
-// request comes back not ok (the server shut down) never began and deletes itself at once (grpc
-// then never delivers its done tag).
+// Lifetime: a call owns itself and deletes itself when its done notification and its Finish came
+// back (PendingOperations).
 //
 // Thread-safety: respond/fail once, from any thread (UnaryCore claims the call first);
 // completions arrive on the queue thread.
@@ -18,7 +16,6 @@
 #include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/support/status.h>
 
-#include <atomic>
 #include <memory>
 
 namespace sluice {
@@ -44,7 +41,7 @@ class PublishCall {
   void on_requested(bool ok) noexcept;
   void on_finished(bool ok) noexcept;
   void on_done(bool ok) noexcept;
-  void release() noexcept;
+  void release() noexcept;  // one of pending_ came back
 
   const IngestCalls& calls_;
   CompletionQueueThread::CallCount counted_;
@@ -53,7 +50,7 @@ class PublishCall {
   grpc::ByteBuffer response_;
   grpc::ServerAsyncResponseWriter<grpc::ByteBuffer> responder_{&context_};
   std::shared_ptr<UnaryCore> core_;
-  std::atomic<int> waiting_for_{0};
+  PendingOperations pending_;
 
   MemberTag<PublishCall, &PublishCall::on_requested> requested_tag_{*this};
   MemberTag<PublishCall, &PublishCall::on_finished> finished_tag_{*this};

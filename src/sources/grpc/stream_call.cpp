@@ -24,7 +24,7 @@ void StreamCall::on_requested(bool ok) noexcept {
     delete this;
     return;
   }
-  waiting_for_.store(2, std::memory_order_relaxed);  // the done tag, and the hold Finish takes over
+  pending_.began();
   try {
     request(calls_);
     core_ = std::make_shared<StreamCore>(calls_.state);
@@ -36,12 +36,12 @@ void StreamCall::on_requested(bool ok) noexcept {
 }
 
 void StreamCall::start_read() {
-  waiting_for_.fetch_add(1, std::memory_order_relaxed);
+  pending_.started();
   stream_.Read(&read_buffer, &read_tag_);
 }
 
 void StreamCall::start_write() {
-  waiting_for_.fetch_add(1, std::memory_order_relaxed);
+  pending_.started();
   stream_.Write(write_buffer, &written_tag_);
 }
 
@@ -67,7 +67,7 @@ void StreamCall::on_done(bool /*ok*/) noexcept {
 }
 
 void StreamCall::release() noexcept {
-  if (waiting_for_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  if (pending_.came_back()) delete this;
 }
 
 }  // namespace sluice

@@ -3,11 +3,8 @@
 // that StreamCore drives. StreamCore decides what to start; this class starts it and brings the
 // completions back to StreamCore.
 //
-// Lifetime: a call owns itself. It counts what it is waiting for: each read and write it started,
-// the done notification (AsyncNotifyWhenDone), and a hold that Finish takes over. It deletes itself
-// when the last of them came back, whatever their order (grpc delivers the done tag in any order
-// relative to the others). A call whose request comes back not ok (the server shut down) never
-// began: grpc then never delivers its done tag, so it deletes itself at once.
+// Lifetime: a call owns itself and deletes itself when every read and write it started, its done
+// notification and its Finish came back (PendingOperations).
 //
 // Thread-safety: start_read/start_write/finish are called by StreamCore from any thread, one read
 // and one write in flight at most, Finish alone; completions arrive on the queue thread.
@@ -20,7 +17,6 @@
 #include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/support/status.h>
 
-#include <atomic>
 #include <memory>
 
 namespace sluice {
@@ -52,14 +48,14 @@ class StreamCall {
   void on_written(bool ok) noexcept;
   void on_finished(bool ok) noexcept;
   void on_done(bool ok) noexcept;
-  void release() noexcept;  // one of the things counted came back
+  void release() noexcept;  // one of pending_ came back
 
   const IngestCalls& calls_;
   CompletionQueueThread::CallCount counted_;
   grpc::ServerContext context_;
   grpc::ServerAsyncReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer> stream_{&context_};
   std::shared_ptr<StreamCore> core_;
-  std::atomic<int> waiting_for_{0};
+  PendingOperations pending_;
 
   MemberTag<StreamCall, &StreamCall::on_requested> requested_tag_{*this};
   MemberTag<StreamCall, &StreamCall::on_read> read_tag_{*this};

@@ -138,6 +138,13 @@ pb::CloudEvent make_event(const std::string& id, std::size_t padding) {
   return event;
 }
 
+ingest::PublishRequest stream_request(std::uint64_t sequence, pb::CloudEventBatch batch) {
+  ingest::PublishRequest out;
+  out.set_sequence(sequence);
+  *out.mutable_batch() = std::move(batch);
+  return out;
+}
+
 pb::CloudEventBatch make_batch(const std::string& prefix, int events, std::size_t padding) {
   pb::CloudEventBatch batch;
   for (int i = 0; i < events; ++i) *batch.add_events() = make_event(fmt::format("{}-{}", prefix, i), padding);

@@ -109,6 +109,8 @@ class GrpcHarness {
 // A valid event with `padding` bytes of JSON data.
 pb::CloudEvent make_event(const std::string& id, std::size_t padding = 16);
 pb::CloudEventBatch make_batch(const std::string& prefix, int events, std::size_t padding = 16);
+// One PublishStream message.
+ingest::PublishRequest stream_request(std::uint64_t sequence, pb::CloudEventBatch batch);
 
 // Polls `condition` until it holds or `timeout` passes; returns its last value.
 template <class Condition>

@@ -100,13 +100,6 @@ PublishAck read_raw_ack(grpc::ClientReaderWriter<grpc::ByteBuffer, grpc::ByteBuf
   return ack;
 }
 
-PublishRequest request(std::uint64_t sequence, pb::CloudEventBatch batch) {
-  PublishRequest out;
-  out.set_sequence(sequence);
-  *out.mutable_batch() = std::move(batch);
-  return out;
-}
-
 struct OpenStream {
   std::unique_ptr<grpc::ClientContext> context = std::make_unique<grpc::ClientContext>();
   std::unique_ptr<Stream> stream;
@@ -368,7 +361,7 @@ TEST(GrpcSource, StreamAcksEveryBatchBySequence) {
   OpenStream open = open_stream(*stub);
   constexpr int kBatches = 20;
   for (int i = 0; i < kBatches; ++i) {
-    ASSERT_TRUE(open.stream->Write(request(100 + i, make_batch(fmt::format("s{}", i), 5))));
+    ASSERT_TRUE(open.stream->Write(stream_request(100 + i, make_batch(fmt::format("s{}", i), 5))));
   }
   const auto acks = read_acks(*open.stream, kBatches);
   ASSERT_EQ(acks.size(), static_cast<std::size_t>(kBatches));
@@ -392,14 +385,14 @@ TEST(GrpcSource, StreamInvalidBatchIsAckedInvalidAndTheStreamGoesOn) {
   OpenStream open = open_stream(*stub);
   pb::CloudEventBatch bad = make_batch("bad", 3);
   bad.mutable_events(2)->clear_type();
-  ASSERT_TRUE(open.stream->Write(request(1, std::move(bad))));
+  ASSERT_TRUE(open.stream->Write(stream_request(1, std::move(bad))));
   auto acks = read_acks(*open.stream, 1);
   ASSERT_EQ(acks.count(1), 1u);
   EXPECT_EQ(acks[1].status(), PublishAck::INVALID);
   EXPECT_EQ(acks[1].error_index(), 2);
   EXPECT_NE(acks[1].reason().find("missing required attribute 'type'"), std::string::npos) << acks[1].reason();
 
-  ASSERT_TRUE(open.stream->Write(request(2, make_batch("good", 2))));
+  ASSERT_TRUE(open.stream->Write(stream_request(2, make_batch("good", 2))));
   acks = read_acks(*open.stream, 1);
   ASSERT_EQ(acks.count(2), 1u);
   EXPECT_EQ(acks[2].status(), PublishAck::OK);
@@ -427,7 +420,7 @@ TEST(GrpcSource, StreamEventWithMalformedBytesIsAckedInvalidAndTheStreamGoesOn) 
   EXPECT_EQ(invalid.error_index(), 2);
   EXPECT_NE(invalid.reason().find("event 2: field 'id' is not valid UTF-8"), std::string::npos) << invalid.reason();
 
-  ASSERT_TRUE(stream->Write(to_buffer(request(6, make_batch("after", 2)).SerializeAsString())));
+  ASSERT_TRUE(stream->Write(to_buffer(stream_request(6, make_batch("after", 2)).SerializeAsString())));
   const PublishAck ok = read_raw_ack(*stream);
   EXPECT_EQ(ok.sequence(), 6u);
   EXPECT_EQ(ok.status(), PublishAck::OK) << ok.reason();
@@ -468,7 +461,7 @@ TEST(GrpcSource, StreamSinkFailureIsAckedUnavailable) {
   harness.sink().set_mode(TestSink::Mode::fail);
   auto stub = harness.stub();
   OpenStream open = open_stream(*stub);
-  ASSERT_TRUE(open.stream->Write(request(7, make_batch("f", 1))));
+  ASSERT_TRUE(open.stream->Write(stream_request(7, make_batch("f", 1))));
   auto acks = read_acks(*open.stream, 1);
   ASSERT_EQ(acks.count(7), 1u);
   EXPECT_EQ(acks[7].status(), PublishAck::UNAVAILABLE);
@@ -505,7 +498,7 @@ TEST_P(StreamBackpressure, StallsWhileTheBudgetIsExhaustedAndResumes) {
   auto stub = harness.stub();
   OpenStream open = open_stream(*stub);
   for (int i = 0; i < kBatches; ++i) {
-    ASSERT_TRUE(open.stream->Write(request(i, make_batch(fmt::format("bp-{}", i), kEvents, 300))));
+    ASSERT_TRUE(open.stream->Write(stream_request(i, make_batch(fmt::format("bp-{}", i), kEvents, 300))));
   }
 
   // Batch 0 is in the sink, batch 1 is read and waits for budget, nothing else is admitted.
@@ -540,7 +533,7 @@ TEST(GrpcSource, StreamBatchLargerThanTheWholeBudgetIsAckedOverloaded) {
   GrpcHarness harness({.budget_bytes = budget_size(batch) - 1});
   auto stub = harness.stub();
   OpenStream open = open_stream(*stub);
-  ASSERT_TRUE(open.stream->Write(request(9, batch)));
+  ASSERT_TRUE(open.stream->Write(stream_request(9, batch)));
   auto acks = read_acks(*open.stream, 1);
   ASSERT_EQ(acks.count(9), 1u);
   EXPECT_EQ(acks[9].status(), PublishAck::OVERLOADED);
@@ -555,7 +548,7 @@ TEST(GrpcSource, ClientCancellingAStreamWithBatchesInFlightIsHarmless) {
   auto stub = harness.stub();
   {
     OpenStream open = open_stream(*stub);
-    ASSERT_TRUE(open.stream->Write(request(1, make_batch("c", 2))));
+    ASSERT_TRUE(open.stream->Write(stream_request(1, make_batch("c", 2))));
     ASSERT_TRUE(eventually([&] { return harness.sink().held() == 2; }));
     open.context->TryCancel();
     EXPECT_EQ(open.stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
@@ -565,7 +558,7 @@ TEST(GrpcSource, ClientCancellingAStreamWithBatchesInFlightIsHarmless) {
   harness.sink().release();
   EXPECT_TRUE(eventually([&] { return harness.pipeline().admission().bytes_in_use() == 0; }));
   OpenStream again = open_stream(*stub);
-  ASSERT_TRUE(again.stream->Write(request(2, make_batch("again", 1))));
+  ASSERT_TRUE(again.stream->Write(stream_request(2, make_batch("again", 1))));
   EXPECT_EQ(read_acks(*again.stream, 1).count(2), 1u);
   again.stream->WritesDone();
   EXPECT_TRUE(again.stream->Finish().ok());
@@ -596,7 +589,7 @@ TEST(GrpcSource, StopAcceptingLetsAStreamFinishItsBatchesThenEndsIt) {
   harness.sink().set_mode(TestSink::Mode::hold);
   auto stub = harness.stub();
   OpenStream open = open_stream(*stub);
-  ASSERT_TRUE(open.stream->Write(request(1, make_batch("inflight", 2))));
+  ASSERT_TRUE(open.stream->Write(stream_request(1, make_batch("inflight", 2))));
   ASSERT_TRUE(eventually([&] { return harness.sink().held() == 2; }));
 
   harness.source().stop_accepting();

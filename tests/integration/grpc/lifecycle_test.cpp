@@ -95,10 +95,8 @@ TEST(GrpcSource, WithTwoQueueThreadsEveryCallIsAnswered) {
       set_deadline(context);
       auto stream = stub->PublishStream(&context);
       for (int b = 1; b <= 5; ++b) {
-        ingest::PublishRequest request;
-        request.set_sequence(static_cast<std::uint64_t>(b));
-        *request.mutable_batch() = make_batch("t" + std::to_string(s) + "-" + std::to_string(b), 2);
-        if (!stream->Write(request)) return std::size_t{0};
+        const auto batch = make_batch("t" + std::to_string(s) + "-" + std::to_string(b), 2);
+        if (!stream->Write(stream_request(static_cast<std::uint64_t>(b), batch))) return std::size_t{0};
       }
       stream->WritesDone();
       std::size_t ok = 0;
@@ -126,10 +124,7 @@ TEST(GrpcSource, StopEndsEveryOpenCallAndReturns) {
   grpc::ClientContext stream_context;
   set_deadline(stream_context);
   auto stream = stub->PublishStream(&stream_context);
-  ingest::PublishRequest first;
-  first.set_sequence(1);
-  *first.mutable_batch() = make_batch("s", 2);
-  ASSERT_TRUE(stream->Write(first));
+  ASSERT_TRUE(stream->Write(stream_request(1, make_batch("s", 2))));
   std::future<grpc::Status> unary = std::async(std::launch::async, [&] {
     grpc::ClientContext context;
     set_deadline(context);

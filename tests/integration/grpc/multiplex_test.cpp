@@ -85,10 +85,7 @@ TEST(GrpcMultiplex, ServesHttpAndGrpcOnOnePort) {
   grpc::ClientContext stream_context;
   set_deadline(stream_context);
   auto stream = stub->PublishStream(&stream_context);
-  ingest::PublishRequest request;
-  request.set_sequence(5);
-  *request.mutable_batch() = make_batch("mux-stream", 3);
-  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->Write(stream_request(5, make_batch("mux-stream", 3))));
   ingest::PublishAck ack;
   ASSERT_TRUE(stream->Read(&ack));
   EXPECT_EQ(ack.sequence(), 5u);
