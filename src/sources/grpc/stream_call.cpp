@@ -31,7 +31,8 @@ void StreamCall::on_requested(bool ok) noexcept {
     core_->attach(this);
   } catch (const std::exception& error) {  // out of memory: refuse this stream, keep the process
     spdlog::error("grpc source '{}': cannot begin a stream: {}", calls_.state->name, error.what());
-    if (!core_) finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "out of memory"));
+    core_.reset();  // attach throws before it starts anything
+    finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "out of memory"));
   }
 }
 
