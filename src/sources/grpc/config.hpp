@@ -36,8 +36,8 @@ struct GrpcSourceConfig {
   std::uint16_t listen_port = 50051;
   std::uint32_t max_message_bytes = 4u << 20;
   std::uint32_t max_concurrent_streams = 100;  // per HTTP/2 connection
-  // Completion-queue threads. One carries ~1.5 M events/s of 100-event batches (BENCHMARKS.md);
-  // more spread the calls (each call stays on the thread it began on).
+  // Completion-queue threads. At 250 k events/s in 100-event batches one used ~17 % of a core
+  // (BENCHMARKS.md, session 7); more spread the calls (each stays on the thread it began on).
   std::uint32_t threads = 1;
   GrpcKeepaliveConfig keepalive;
   std::optional<GrpcTlsConfig> tls;
