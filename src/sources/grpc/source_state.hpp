@@ -1,5 +1,5 @@
 #pragma once
-// What the gRPC source, its reactors and its ack tokens share. Held by shared_ptr by each of them,
+// What the gRPC source, its calls and its ack tokens share. Held by shared_ptr by each of them,
 // so a token completing after the source object is gone (a batch still in the pipeline at stop)
 // still finds the counters. No grpc headers.
 

@@ -483,7 +483,7 @@ TEST(GrpcSource, StreamMalformedMessageEndsTheStreamWithInvalidArgument) {
   EXPECT_NE(status.error_message().find("PublishRequest"), std::string::npos) << status.error_message();
 }
 
-// The reactor starts no read while the budget is exhausted and resumes when the sink releases.
+// The stream starts no read while the budget is exhausted and resumes when the sink releases.
 // Asserted through the admission counters: with the budget exactly one batch big (so a waiter is
 // woken by Admission::notify_when_free) and one and a half batches (some budget free but not
 // enough, the polling path).
