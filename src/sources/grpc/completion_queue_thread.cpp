@@ -46,16 +46,9 @@ bool CompletionQueueThread::stop(std::chrono::milliseconds patience) noexcept {
   if (thread_.joinable()) {
     thread_.join();
   } else {
-    void* tag = nullptr;
-    bool ok = false;
-    while (queue_->Next(&tag, &ok)) static_cast<CompletionTag*>(tag)->complete(ok);
+    run();  // never started (start-up failed): drain it here
   }
   return true;
-}
-
-std::uint64_t CompletionQueueThread::calls_alive() const noexcept {
-  std::lock_guard lock(mutex_);
-  return calls_;
 }
 
 CompletionQueueThread::CallCount::CallCount(CompletionQueueThread& thread) noexcept : thread_(thread) {

@@ -96,15 +96,13 @@ class CompletionQueueThread {
     CompletionQueueThread& thread_;
   };
 
-  std::uint64_t calls_alive() const noexcept;
-
  private:
   void run() noexcept;
 
   std::unique_ptr<grpc::ServerCompletionQueue> queue_;
   const std::string thread_name_;
   std::thread thread_;
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::condition_variable no_calls_;
   std::uint64_t calls_ = 0;
   bool stopped_ = false;

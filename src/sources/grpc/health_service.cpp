@@ -39,11 +39,12 @@ class HealthCheckCall {
     } catch (const std::exception& error) {
       spdlog::error("grpc health service: cannot request the next Check call: {}", error.what());
     }
-    if (!calls_.status.known(request_.service())) {
+    const ServingStatus status = calls_.status.status_of(request_.service());
+    if (status == HealthCheckResponse::SERVICE_UNKNOWN) {  // Check says so with NOT_FOUND
       responder_.FinishWithError(grpc::Status(grpc::StatusCode::NOT_FOUND, "unknown service"), &finished_tag_);
       return;
     }
-    response_.set_status(calls_.status.status_of(request_.service()));
+    response_.set_status(status);
     responder_.Finish(response_, grpc::Status::OK, &finished_tag_);
   }
 

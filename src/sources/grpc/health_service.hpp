@@ -35,7 +35,7 @@ class HealthStatus {
   explicit HealthStatus(std::vector<std::string> services);
 
   void set_serving(bool serving);
-  bool known(const std::string& service) const;
+  // SERVING or NOT_SERVING; SERVICE_UNKNOWN for a name not served.
   ServingStatus status_of(const std::string& service) const;
 
   // For Watch calls: add sends the current status at once; after remove returns, the call hears
@@ -44,6 +44,7 @@ class HealthStatus {
   void remove_watch(HealthWatchCall* call);
 
  private:
+  bool known(const std::string& service) const;
   ServingStatus status_of_locked(const std::string& service) const;
 
   const std::vector<std::string> services_;
