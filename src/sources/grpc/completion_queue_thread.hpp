@@ -51,23 +51,6 @@ class MemberTag final : public CompletionTag {
   Owner& owner_;
 };
 
-// What a call that owns itself waits for before it may free itself: each operation it started,
-// grpc's done notification (AsyncNotifyWhenDone), and a hold that its Finish takes over. They
-// come back in any order (grpc delivers the done tag in any order relative to the others), and
-// whichever is last frees the call. A call whose request came back not ok never began: grpc then
-// never delivers its done tag, so it frees itself at once without this count.
-class PendingOperations {
- public:
-  // The call began: the done tag and the hold.
-  void began() noexcept { count_.store(2, std::memory_order_relaxed); }
-  void started() noexcept { count_.fetch_add(1, std::memory_order_relaxed); }
-  // One came back; true when it was the last, and the call must free itself.
-  [[nodiscard]] bool came_back() noexcept { return count_.fetch_sub(1, std::memory_order_acq_rel) == 1; }
-
- private:
-  std::atomic<int> count_{0};
-};
-
 class CompletionQueueThread {
  public:
   CompletionQueueThread(std::unique_ptr<grpc::ServerCompletionQueue> queue, std::string thread_name);
@@ -106,6 +89,43 @@ class CompletionQueueThread {
   std::condition_variable no_calls_;
   std::uint64_t calls_ = 0;
   bool stopped_ = false;
+};
+
+// What every call on grpc's async API that owns itself shares (StreamCall, PublishCall,
+// HealthWatchCall): it counts itself in its queue thread while it lives (CallCount), and frees
+// itself when the last of what it waits for has come back. It waits for each operation it
+// started, grpc's done notification (AsyncNotifyWhenDone), and a hold that its Finish takes
+// over. They come back in any order (grpc delivers the done tag in any order relative to the
+// others), and whichever is last frees the call. A call whose request came back not ok never
+// began: grpc then never delivers its done tag, so it frees itself at once.
+//
+// Call derives from SelfFreeingCall<Call> and befriends it, so that its destructor stays private.
+template <class Call>
+class SelfFreeingCall {
+ protected:
+  explicit SelfFreeingCall(CompletionQueueThread& queue) noexcept : counted_(queue) {}
+  ~SelfFreeingCall() = default;
+
+  // First in the call's on_requested. False when the request came back not ok: the call never
+  // began and has been freed, so touch nothing after.
+  [[nodiscard]] bool begin(bool ok) noexcept {
+    if (!ok) {
+      delete static_cast<Call*>(this);
+      return false;
+    }
+    pending_.store(2, std::memory_order_relaxed);  // the done tag and the hold
+    return true;
+  }
+  // Before starting an operation whose completion calls release().
+  void started() noexcept { pending_.fetch_add(1, std::memory_order_relaxed); }
+  // One of them came back; the last frees the call.
+  void release() noexcept {
+    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete static_cast<Call*>(this);
+  }
+
+ private:
+  CompletionQueueThread::CallCount counted_;  // a base: outlives every grpc object of the call
+  std::atomic<int> pending_{0};
 };
 
 }  // namespace sluice

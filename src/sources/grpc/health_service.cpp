@@ -63,8 +63,8 @@ class HealthCheckCall {
 // --- Watch -----------------------------------------------------------------------------------------
 
 // One write in flight; a status that changes meanwhile is sent when it completes (only the latest
-// matters). Frees itself as StreamCall does (PendingOperations).
-class HealthWatchCall {
+// matters). Frees itself as StreamCall does (SelfFreeingCall).
+class HealthWatchCall : SelfFreeingCall<HealthWatchCall> {
  public:
   static void request(const HealthCalls& calls) {
     auto* call = new HealthWatchCall(calls);
@@ -83,14 +83,12 @@ class HealthWatchCall {
   }
 
  private:
-  explicit HealthWatchCall(const HealthCalls& calls) : calls_(calls), counted_(calls.queue) {}
+  friend SelfFreeingCall<HealthWatchCall>;
+  explicit HealthWatchCall(const HealthCalls& calls) : SelfFreeingCall(calls.queue), calls_(calls) {}
+  ~HealthWatchCall() = default;
 
   void on_requested(bool ok) noexcept {
-    if (!ok) {
-      delete this;
-      return;
-    }
-    pending_.began();
+    if (!begin(ok)) return;
     try {
       request(calls_);
       calls_.status.add_watch(this);
@@ -131,7 +129,7 @@ class HealthWatchCall {
     writing_ = true;
     sent_ = wanted_;
     response_.set_status(*wanted_);
-    pending_.started();
+    started();
     lock.unlock();
     writer_.Write(response_, &written_tag_);
   }
@@ -145,17 +143,11 @@ class HealthWatchCall {
     writer_.Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the watch ended"), &finished_tag_);
   }
 
-  void release() noexcept {
-    if (pending_.came_back()) delete this;
-  }
-
   const HealthCalls& calls_;
-  CompletionQueueThread::CallCount counted_;
   grpc::ServerContext context_;
   HealthCheckRequest request_;
   HealthCheckResponse response_;  // of the write in flight
   grpc::ServerAsyncWriter<HealthCheckResponse> writer_{&context_};
-  PendingOperations pending_;
   bool registered_ = false;  // set on the queue thread before any other thread can see the call
 
   std::mutex mutex_;

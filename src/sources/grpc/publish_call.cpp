@@ -15,16 +15,12 @@ void PublishCall::request(const IngestCalls& calls) {
                                &calls.queue.queue(), &call->requested_tag_);
 }
 
-PublishCall::PublishCall(const IngestCalls& calls) : calls_(calls), counted_(calls.queue) {}
+PublishCall::PublishCall(const IngestCalls& calls) : SelfFreeingCall(calls.queue), calls_(calls) {}
 
 PublishCall::~PublishCall() = default;
 
 void PublishCall::on_requested(bool ok) noexcept {
-  if (!ok) {  // the server is shutting down; this call never began
-    delete this;
-    return;
-  }
-  pending_.began();
+  if (!begin(ok)) return;  // the server is shutting down; this call never began
   try {
     request(calls_);
     core_ = std::make_shared<UnaryCore>(calls_.state, this, &context_);
@@ -57,10 +53,6 @@ void PublishCall::on_finished(bool /*ok*/) noexcept { release(); }
 void PublishCall::on_done(bool /*ok*/) noexcept {
   if (core_ && context_.IsCancelled()) core_->on_cancel();
   release();
-}
-
-void PublishCall::release() noexcept {
-  if (pending_.came_back()) delete this;
 }
 
 }  // namespace sluice

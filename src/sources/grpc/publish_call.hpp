@@ -3,7 +3,7 @@
 // that UnaryCore drives.
 //
 // Lifetime: a call owns itself and deletes itself when its done notification and its Finish came
-// back (PendingOperations).
+// back (SelfFreeingCall).
 //
 // Thread-safety: respond/fail once, from any thread (UnaryCore claims the call first);
 // completions arrive on the queue thread.
@@ -22,7 +22,7 @@ namespace sluice {
 
 class UnaryCore;
 
-class PublishCall {
+class PublishCall : SelfFreeingCall<PublishCall> {
  public:
   // Asks grpc for the next Publish call a client makes.
   static void request(const IngestCalls& calls);
@@ -35,22 +35,20 @@ class PublishCall {
   void fail(const grpc::Status& status);    // a status other than OK
 
  private:
+  friend SelfFreeingCall<PublishCall>;
   explicit PublishCall(const IngestCalls& calls);
   ~PublishCall();
 
   void on_requested(bool ok) noexcept;
   void on_finished(bool ok) noexcept;
   void on_done(bool ok) noexcept;
-  void release() noexcept;  // one of pending_ came back
 
   const IngestCalls& calls_;
-  CompletionQueueThread::CallCount counted_;
   grpc::ServerContext context_;
   grpc::ByteBuffer request_;
   grpc::ByteBuffer response_;
   grpc::ServerAsyncResponseWriter<grpc::ByteBuffer> responder_{&context_};
   std::shared_ptr<UnaryCore> core_;
-  PendingOperations pending_;
 
   MemberTag<PublishCall, &PublishCall::on_requested> requested_tag_{*this};
   MemberTag<PublishCall, &PublishCall::on_finished> finished_tag_{*this};

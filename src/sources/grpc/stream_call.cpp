@@ -15,16 +15,12 @@ void StreamCall::request(const IngestCalls& calls) {
                                      &call->requested_tag_);
 }
 
-StreamCall::StreamCall(const IngestCalls& calls) : calls_(calls), counted_(calls.queue) {}
+StreamCall::StreamCall(const IngestCalls& calls) : SelfFreeingCall(calls.queue), calls_(calls) {}
 
 StreamCall::~StreamCall() = default;
 
 void StreamCall::on_requested(bool ok) noexcept {
-  if (!ok) {  // the server is shutting down; this call never began
-    delete this;
-    return;
-  }
-  pending_.began();
+  if (!begin(ok)) return;  // the server is shutting down; this call never began
   try {
     request(calls_);
     core_ = std::make_shared<StreamCore>(calls_.state);
@@ -37,12 +33,12 @@ void StreamCall::on_requested(bool ok) noexcept {
 }
 
 void StreamCall::start_read() {
-  pending_.started();
+  started();
   stream_.Read(&read_buffer, &read_tag_);
 }
 
 void StreamCall::start_write() {
-  pending_.started();
+  started();
   stream_.Write(write_buffer, &written_tag_);
 }
 
@@ -65,10 +61,6 @@ void StreamCall::on_done(bool /*ok*/) noexcept {
   // server shut down) is news to the core.
   if (core_ && context_.IsCancelled()) core_->on_cancel();
   release();
-}
-
-void StreamCall::release() noexcept {
-  if (pending_.came_back()) delete this;
 }
 
 }  // namespace sluice

@@ -4,7 +4,7 @@
 // completions back to StreamCore.
 //
 // Lifetime: a call owns itself and deletes itself when every read and write it started, its done
-// notification and its Finish came back (PendingOperations).
+// notification and its Finish came back (SelfFreeingCall).
 //
 // Thread-safety: start_read/start_write/finish are called by StreamCore from any thread, one read
 // and one write in flight at most, Finish alone; completions arrive on the queue thread.
@@ -23,7 +23,7 @@ namespace sluice {
 
 class StreamCore;
 
-class StreamCall {
+class StreamCall : SelfFreeingCall<StreamCall> {
  public:
   // Asks grpc for the next stream a client opens.
   static void request(const IngestCalls& calls);
@@ -40,6 +40,7 @@ class StreamCall {
   grpc::ByteBuffer write_buffer;  // the ack of the outstanding write
 
  private:
+  friend SelfFreeingCall<StreamCall>;
   explicit StreamCall(const IngestCalls& calls);
   ~StreamCall();
 
@@ -48,14 +49,11 @@ class StreamCall {
   void on_written(bool ok) noexcept;
   void on_finished(bool ok) noexcept;
   void on_done(bool ok) noexcept;
-  void release() noexcept;  // one of pending_ came back
 
   const IngestCalls& calls_;
-  CompletionQueueThread::CallCount counted_;
   grpc::ServerContext context_;
   grpc::ServerAsyncReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer> stream_{&context_};
   std::shared_ptr<StreamCore> core_;
-  PendingOperations pending_;
 
   MemberTag<StreamCall, &StreamCall::on_requested> requested_tag_{*this};
   MemberTag<StreamCall, &StreamCall::on_read> read_tag_{*this};
